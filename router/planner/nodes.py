@@ -1,0 +1,209 @@
+"""Query plan nodes: what the planner produces and the executor runs.
+
+A plan is plain immutable data. It serialises to JSON with a ``kind`` field and camelCase keys (the
+field names other federation routers use, so plans can be compared), and has a deterministic
+indented text form (``router.planner.print_plan``) that ``supergraph plan`` prints and tests snapshot.
+
+Node kinds:
+
+- ``Fetch``: one request to one subgraph. A root fetch sends ``operation`` as is; an entity fetch
+  (``requires`` is not empty) sends ``operation`` with ``$representations`` built from the
+  response at the enclosing ``Flatten`` path.
+- ``Flatten``: runs its child fetch at a path of the response merged so far.
+- ``Sequence``: children one after another. ``Parallel``: children concurrently.
+- ``Condition``: ``ifClause`` when the boolean variable ``condition`` is true, else ``elseClause``.
+
+Flatten paths are tuples of segments: a response key (``"order"``), ``"@"`` for every item of a
+list, or a type filter ``"|[Book,Movie]"`` that keeps only objects whose ``__typename`` is listed.
+Rewrite paths use response keys and ``"... on T"`` segments, as in the federation plan format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeAlias
+
+__all__ = [
+    "Condition",
+    "Fetch",
+    "FieldSelection",
+    "Flatten",
+    "FragmentSelection",
+    "KeyRenamer",
+    "Parallel",
+    "PlanNode",
+    "QueryPlan",
+    "Rewrite",
+    "Selection",
+    "Sequence",
+    "ValueSetter",
+]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FieldSelection:
+    """A field in a ``requires`` selection (what a representation carries)."""
+
+    name: str
+    alias: str | None = None
+    selections: tuple[Selection, ...] = ()
+
+    @property
+    def response_key(self) -> str:
+        return self.alias or self.name
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": "Field", "name": self.name}
+        if self.alias:
+            out["alias"] = self.alias
+        if self.selections:
+            out["selections"] = [s.to_json() for s in self.selections]
+        return out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FragmentSelection:
+    """An inline fragment in a ``requires`` selection: applies to objects of ``type_condition``."""
+
+    type_condition: str
+    selections: tuple[Selection, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": "InlineFragment",
+            "typeCondition": self.type_condition,
+            "selections": [s.to_json() for s in self.selections],
+        }
+
+
+Selection: TypeAlias = FieldSelection | FragmentSelection
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ValueSetter:
+    """Set the value at ``path`` to ``set_value_to`` (e.g. ``__typename`` of an interface object)."""
+
+    path: tuple[str, ...]
+    set_value_to: Any
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": "ValueSetter", "path": list(self.path), "setValueTo": self.set_value_to}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KeyRenamer:
+    """Rename the response key at ``path`` to ``rename_key_to`` (undo an internal alias)."""
+
+    path: tuple[str, ...]
+    rename_key_to: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": "KeyRenamer", "path": list(self.path), "renameKeyTo": self.rename_key_to}
+
+
+Rewrite: TypeAlias = ValueSetter | KeyRenamer
+
+OperationKind: TypeAlias = Literal["query", "mutation", "subscription"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Fetch:
+    """One request to one subgraph.
+
+    ``operation`` is the complete GraphQL document sent to the subgraph. For an entity fetch,
+    ``requires`` is the selection projected out of each object at the Flatten path to form a
+    representation, and the operation takes ``$representations: [_Any!]!``.
+    ``variable_usages`` names the client variables forwarded with the request.
+    """
+
+    service_name: str
+    operation: str
+    operation_kind: OperationKind = "query"
+    operation_name: str | None = None
+    variable_usages: tuple[str, ...] = ()
+    requires: tuple[Selection, ...] = ()
+    input_rewrites: tuple[Rewrite, ...] = ()
+    output_rewrites: tuple[Rewrite, ...] = ()
+    # Human-readable selection sets for the text form (the operation stays the source of truth).
+    requires_text: str = ""
+    selection_text: str = ""
+
+    @property
+    def is_entity_fetch(self) -> bool:
+        return bool(self.requires)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "kind": "Fetch",
+            "serviceName": self.service_name,
+            "operationKind": self.operation_kind,
+            "operation": self.operation,
+            "variableUsages": list(self.variable_usages),
+        }
+        if self.operation_name:
+            out["operationName"] = self.operation_name
+        if self.requires:
+            out["requires"] = [s.to_json() for s in self.requires]
+        if self.input_rewrites:
+            out["inputRewrites"] = [r.to_json() for r in self.input_rewrites]
+        if self.output_rewrites:
+            out["outputRewrites"] = [r.to_json() for r in self.output_rewrites]
+        return out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Flatten:
+    """Run ``node`` (a Fetch) at ``path`` of the response merged so far."""
+
+    path: tuple[str, ...]
+    node: Fetch
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": "Flatten", "path": list(self.path), "node": self.node.to_json()}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sequence:
+    nodes: tuple[PlanNode, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": "Sequence", "nodes": [n.to_json() for n in self.nodes]}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Parallel:
+    nodes: tuple[PlanNode, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": "Parallel", "nodes": [n.to_json() for n in self.nodes]}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Condition:
+    """Branch on a boolean variable (``@skip``/``@include`` with a variable)."""
+
+    condition: str
+    if_clause: PlanNode | None = None
+    else_clause: PlanNode | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": "Condition",
+            "condition": self.condition,
+            "ifClause": self.if_clause.to_json() if self.if_clause else None,
+            "elseClause": self.else_clause.to_json() if self.else_clause else None,
+        }
+
+
+PlanNode: TypeAlias = Fetch | Flatten | Sequence | Parallel | Condition
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QueryPlan:
+    """The plan of one operation. ``node`` is None when no subgraph needs to be called
+    (e.g. only ``__typename`` or introspection was asked)."""
+
+    node: PlanNode | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": "QueryPlan", "node": self.node.to_json() if self.node else None}
