@@ -1,0 +1,223 @@
+"""The ``supergraph`` command line: run subgraphs and the router, seed, print SDL, compose, plan.
+
+Each command imports what it needs when it runs, so ``supergraph --help`` stays fast and a command
+never pays for another's imports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import sys
+from pathlib import Path
+from typing import Any
+
+__all__ = ["main"]
+
+DEFAULT_CONFIG = Path("supergraph.yaml")
+DEFAULT_SUPERGRAPH = Path("schema/supergraph.graphql")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.handler(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except CliError as exc:
+        print(f"supergraph: {exc}", file=sys.stderr)
+        return 1
+
+
+class CliError(Exception):
+    """A mistake in how the command was called or configured; printed without a traceback."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="supergraph", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    p = commands.add_parser("dev", help="run every subgraph and the router on embedded defaults")
+    p.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    p.add_argument("--no-router", action="store_true", help="run the subgraphs only")
+    p.add_argument("--log-level", default="info")
+    p.set_defaults(handler=_dev)
+
+    p = commands.add_parser("subgraph", help="run one subgraph")
+    p.add_argument("name")
+    p.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    p.add_argument("--host", default=None)
+    p.add_argument("--port", type=int, default=None)
+    p.add_argument("--log-level", default="info")
+    p.set_defaults(handler=_subgraph)
+
+    p = commands.add_parser("seed", help="create tables and load the seed data (all subgraphs by default)")
+    p.add_argument("names", nargs="*")
+    p.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    p.add_argument("--reset", action="store_true", help="drop every table first")
+    p.set_defaults(handler=_seed)
+
+    p = commands.add_parser("sdl", help="print a subgraph's federation SDL (its `_service { sdl }`)")
+    p.add_argument("name")
+    p.set_defaults(handler=_sdl)
+
+    for name, help_text in (
+        ("compose", "compose supergraph.yaml into schema/supergraph.graphql"),
+        ("check", "fail when composition breaks, the supergraph is stale, or clients would break"),
+    ):
+        p = commands.add_parser(name, help=help_text, add_help=False)
+        p.add_argument("rest", nargs=argparse.REMAINDER)
+        p.set_defaults(handler=_delegate(f"schema:main_{name}"))
+
+    p = commands.add_parser("plan", help="print the query plan of an operation")
+    p.add_argument("query", help="the operation text, or @file to read it from a file")
+    p.add_argument("--supergraph", type=Path, default=DEFAULT_SUPERGRAPH)
+    p.add_argument("--operation-name", default=None)
+    p.add_argument("--json", action="store_true", help="print the plan as JSON")
+    p.set_defaults(handler=_plan)
+
+    p = commands.add_parser("router", help="run the router")
+    p.add_argument("--supergraph", type=Path, default=DEFAULT_SUPERGRAPH)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=4000)
+    p.add_argument("--log-level", default="info")
+    p.set_defaults(handler=_router)
+    return parser
+
+
+def _delegate(target: str) -> Any:
+    def run(args: argparse.Namespace) -> int:
+        module_name, _, attr = target.partition(":")
+        func = getattr(importlib.import_module(module_name), attr, None)
+        if func is None:
+            raise CliError(f"{target} is not available in this version")
+        return int(func(args.rest) or 0)
+
+    return run
+
+
+def _services(config: Path) -> list[Any]:
+    from ._services import ConfigError, load_services
+
+    try:
+        return load_services(config)
+    except ConfigError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def _subgraph(args: argparse.Namespace) -> int:
+    from ._dev import Service, serve_all
+
+    spec = next((s for s in _services(args.config) if s.name == args.name), None)
+    if spec is None:
+        raise CliError(f"no subgraph named {args.name!r} in {args.config}")
+    app = spec.load_factory()()
+    service = Service(name=spec.name, host=args.host or spec.host, port=args.port or spec.port, app=app)
+    return asyncio.run(serve_all([service], log_level=args.log_level))
+
+
+def _dev(args: argparse.Namespace) -> int:
+    from ._dev import Service, serve_all
+
+    services = [
+        Service(name=s.name, host=s.host, port=s.port, app=s.load_factory()()) for s in _services(args.config)
+    ]
+    if not args.no_router:
+        services.append(_router_service(DEFAULT_SUPERGRAPH, host="127.0.0.1", port=4000))
+    names = ", ".join(f"{s.name} :{s.port}" for s in services)
+    print(f"supergraph dev: starting {names} (Ctrl-C stops everything)", file=sys.stderr)
+    return asyncio.run(serve_all(services, log_level=args.log_level))
+
+
+def _router_service(supergraph: Path, *, host: str, port: int) -> Any:
+    from ._dev import Service
+
+    try:
+        server = importlib.import_module("router.server")
+    except ImportError as exc:
+        raise CliError(f"the router server is not available: {exc}") from exc
+    if not supergraph.exists():
+        raise CliError(f"{supergraph} not found: run `supergraph compose` first")
+    return Service(name="router", host=host, port=port, app=server.create_app(supergraph_path=supergraph))
+
+
+def _router(args: argparse.Namespace) -> int:
+    from ._dev import serve_all
+
+    service = _router_service(args.supergraph, host=args.host, port=args.port)
+    return asyncio.run(serve_all([service], log_level=args.log_level))
+
+
+def _seed(args: argparse.Namespace) -> int:
+    names = args.names or [s.name for s in _services(args.config)]
+    asyncio.run(_seed_all(names, reset=args.reset))
+    return 0
+
+
+async def _seed_all(names: list[str], *, reset: bool) -> None:
+    from subgraphs.common import Database, SubgraphSettings, database_url_for
+
+    settings = SubgraphSettings()
+    for name in names:
+        spec = _import_subgraph(name, "app").SPEC
+        database = Database(database_url_for(name, settings))
+        try:
+            if reset:
+                await database.drop_schema(spec.metadata)
+            await database.create_schema(spec.metadata)
+            if spec.seed is not None:
+                async with database.session() as session:
+                    await spec.seed(session, settings)
+        finally:
+            await database.dispose()
+        print(f"seeded {name} ({database.url})", file=sys.stderr)
+
+
+def _import_subgraph(name: str, module: str) -> Any:
+    """Import ``subgraphs.<name>.<module>``; a missing package is a usage error, any other import
+    failure is a real bug and propagates."""
+    qualified = f"subgraphs.{name}.{module}"
+    try:
+        return importlib.import_module(qualified)
+    except ModuleNotFoundError as exc:
+        if exc.name and qualified.startswith(exc.name):
+            raise CliError(f"no subgraph named {name!r} (no module {exc.name})") from exc
+        raise
+
+
+def _sdl(args: argparse.Namespace) -> int:
+    schema = _import_subgraph(args.name, "schema").schema
+    result = schema.execute_sync("{ _service { sdl } }")
+    if result.errors:
+        raise CliError(f"{args.name}: {result.errors[0].message}")
+    print(result.data["_service"]["sdl"])
+    return 0
+
+
+def _plan(args: argparse.Namespace) -> int:
+    import json
+
+    from graphql import GraphQLError, parse, validate
+
+    from router.planner import plan, print_plan
+    from router.supergraph import load_supergraph
+
+    text = Path(args.query[1:]).read_text() if args.query.startswith("@") else args.query
+    if not args.supergraph.exists():
+        raise CliError(f"{args.supergraph} not found: run `supergraph compose` or pass --supergraph")
+    supergraph = load_supergraph(args.supergraph.read_text())
+    try:
+        document = parse(text)
+    except GraphQLError as exc:
+        raise CliError(f"syntax error: {exc.message}") from exc
+    errors = validate(supergraph.api_schema, document)
+    if errors:
+        raise CliError("invalid operation:\n" + "\n".join(f"  {e.message}" for e in errors))
+    query_plan = plan(supergraph, document, args.operation_name)
+    print(json.dumps(query_plan.to_json(), indent=2) if args.json else print_plan(query_plan))
+    return 0

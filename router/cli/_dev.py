@@ -1,0 +1,102 @@
+"""Run several ASGI services in one process and one event loop (``supergraph dev``).
+
+Ports are bound up front, so a port in use is reported by name before anything starts; Ctrl-C
+(SIGINT) or SIGTERM stops every server gracefully (in-flight requests drain, lifespans close).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import signal
+import socket
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import uvicorn
+
+__all__ = ["PortInUse", "Service", "bind", "serve_all"]
+
+
+class PortInUse(Exception):
+    pass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Service:
+    name: str
+    host: str
+    port: int
+    app: Any
+
+
+class _Server(uvicorn.Server):
+    """A uvicorn server that leaves signal handling to :func:`serve_all`."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def bind(host: str, port: int, name: str) -> socket.socket:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise PortInUse(
+                f"port {port} ({name}) on {host} is already in use: stop the process using it "
+                f"(e.g. `lsof -i :{port}`) or change {name}'s port"
+            ) from exc
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+async def serve_all(services: list[Service], *, log_level: str = "info") -> int:
+    """Serve until a signal arrives or one service fails to start; returns the exit code."""
+    sockets = []
+    try:
+        for service in services:
+            sockets.append(bind(service.host, service.port, service.name))
+    except PortInUse as exc:
+        for sock in sockets:
+            sock.close()
+        print(f"supergraph: {exc}", file=sys.stderr)
+        return 1
+
+    servers = [
+        _Server(uvicorn.Config(s.app, log_level=log_level, lifespan="on", access_log=False))
+        for s in services
+    ]
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    tasks = [asyncio.create_task(server.serve(sockets=[sock])) for server, sock in zip(servers, sockets)]
+
+    async def watch() -> None:
+        # A server whose startup failed (e.g. its lifespan raised) finishes early: stop everything.
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        stop.set()
+
+    watcher = asyncio.create_task(watch())
+    await stop.wait()
+    failed = [s.name for s, srv in zip(services, servers) if not srv.started]
+    for server in servers:
+        server.should_exit = True
+    await asyncio.gather(*tasks, return_exceptions=True)
+    watcher.cancel()
+    for sock in sockets:
+        sock.close()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.remove_signal_handler(sig)
+    if failed:
+        print(f"supergraph: failed to start: {', '.join(failed)} (see the log above)", file=sys.stderr)
+        return 1
+    return 0

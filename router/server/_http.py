@@ -1,0 +1,162 @@
+"""GraphQL over HTTP: reading a request into (query, variables, operationName) and choosing the
+response media type and status code.
+
+Implements the GraphQL-over-HTTP specification (draft): POST with ``application/json`` bodies, GET
+with URL parameters for queries only, ``application/graphql-response+json`` (4xx when a request
+never reached execution) and the legacy ``application/json`` (200 for well-formed requests).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from graphql import OperationType, get_operation_ast, parse
+from graphql.error import GraphQLSyntaxError
+from starlette.requests import Request
+
+__all__ = [
+    "GRAPHQL_RESPONSE_JSON",
+    "BadRequest",
+    "GraphQLParams",
+    "choose_media_type",
+    "is_mutation_or_subscription",
+    "read_params",
+    "violates_csrf_rules",
+]
+
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+JSON = "application/json"
+_SIMPLE_CONTENT_TYPES = {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data"}
+_PREFLIGHT_HEADERS = ("graphql-require-preflight", "apollo-require-preflight", "x-apollo-operation-name")
+
+
+class BadRequest(Exception):
+    """A request that is not a well-formed GraphQL-over-HTTP request: 4xx with a readable message."""
+
+    def __init__(self, message: str, *, status: int = 400, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.headers = headers or {}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GraphQLParams:
+    query: str
+    variables: dict[str, Any] | None = None
+    operation_name: str | None = None
+    extensions: dict[str, Any] | None = None
+
+
+def choose_media_type(accept: str | None) -> str | None:
+    """The response media type for an ``Accept`` header, or None when none is acceptable."""
+    if not accept:
+        return JSON
+    best: tuple[float, str] | None = None
+    for part in accept.split(","):
+        media, _, params = part.strip().partition(";")
+        media = media.strip().lower()
+        quality = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality <= 0:
+            continue
+        if media == GRAPHQL_RESPONSE_JSON:
+            candidate = GRAPHQL_RESPONSE_JSON
+        elif media in (JSON, "application/*", "*/*"):
+            candidate = JSON if media == JSON else GRAPHQL_RESPONSE_JSON
+        else:
+            continue
+        # Prefer graphql-response+json on a tie: it carries the better status codes.
+        rank = quality + (0.001 if candidate == GRAPHQL_RESPONSE_JSON else 0)
+        if best is None or rank > best[0]:
+            best = (rank, candidate)
+    return best[1] if best else None
+
+
+def violates_csrf_rules(request: Request) -> bool:
+    """CSRF prevention: a browser can send a "simple" request cross-origin without a preflight.
+    Accept a request only if its content type is not a simple one, or it carries a header that
+    forces a preflight (e.g. ``GraphQL-Require-Preflight``)."""
+    headers = request.headers
+    if any(headers.get(name) for name in _PREFLIGHT_HEADERS):
+        return False
+    content_type = headers.get("content-type")
+    if content_type is None:
+        return True
+    return content_type.split(";", 1)[0].strip().lower() in _SIMPLE_CONTENT_TYPES
+
+
+async def read_params(request: Request, *, max_body_bytes: int) -> GraphQLParams:
+    if request.method == "GET":
+        return _params_from_mapping(dict(request.query_params), from_url=True)
+    content_type = (request.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
+    if content_type not in (JSON, GRAPHQL_RESPONSE_JSON):
+        raise BadRequest(
+            "POST requests must have Content-Type: application/json", status=415
+        )
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_body_bytes:
+        raise BadRequest(f"request body is larger than {max_body_bytes} bytes", status=413)
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > max_body_bytes:
+            raise BadRequest(f"request body is larger than {max_body_bytes} bytes", status=413)
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise BadRequest(f"request body is not valid JSON: {exc}") from exc
+    if isinstance(payload, list):
+        raise BadRequest("batched requests are not enabled on this router")
+    if not isinstance(payload, dict):
+        raise BadRequest("request body must be a JSON object with a 'query'")
+    return _params_from_mapping(payload, from_url=False)
+
+
+def _params_from_mapping(payload: dict[str, Any], *, from_url: bool) -> GraphQLParams:
+    query = payload.get("query")
+    if not isinstance(query, str) or not query.strip():
+        raise BadRequest("'query' must be a non-empty string")
+    variables = payload.get("variables")
+    extensions = payload.get("extensions")
+    if from_url:
+        variables = _json_param("variables", variables)
+        extensions = _json_param("extensions", extensions)
+    if variables is not None and not isinstance(variables, dict):
+        raise BadRequest("'variables' must be a JSON object")
+    if extensions is not None and not isinstance(extensions, dict):
+        raise BadRequest("'extensions' must be a JSON object")
+    operation_name = payload.get("operationName")
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise BadRequest("'operationName' must be a string")
+    return GraphQLParams(
+        query=query, variables=variables, operation_name=operation_name or None, extensions=extensions
+    )
+
+
+def _json_param(name: str, raw: Any) -> Any:
+    if raw is None or raw == "":
+        return None
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise BadRequest(f"'{name}' URL parameter is not valid JSON") from exc
+
+
+def is_mutation_or_subscription(params: GraphQLParams) -> bool:
+    """For GET: True when the selected operation is not a query (GET must never change state).
+    A document that does not parse is left to the executor, which reports the syntax error."""
+    try:
+        document = parse(params.query)
+    except GraphQLSyntaxError:
+        return False
+    operation = get_operation_ast(document, params.operation_name)
+    return operation is not None and operation.operation is not OperationType.QUERY

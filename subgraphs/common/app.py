@@ -1,0 +1,151 @@
+"""The FastAPI app factory every subgraph uses: GraphQL route, internal REST, health, lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import strawberry
+from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import MetaData
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.extensions import MaskErrors
+from strawberry.fastapi import GraphQLRouter
+
+from .auth import TokenService
+from .context import get_context
+from .database import Database
+from .errors import is_client_error
+from .service import ServiceClient
+from .settings import SubgraphSettings, database_url_for
+
+__all__ = ["SubgraphSpec", "create_subgraph_app", "federated_schema"]
+
+log = logging.getLogger("subgraphs")
+
+Seeder = Callable[[AsyncSession, SubgraphSettings], Awaitable[None]]
+
+
+def federated_schema(
+    *, query: type, mutation: type | None = None, types: tuple[type, ...] = ()
+) -> strawberry.federation.Schema:
+    """A Strawberry federation v2.9 schema whose unexpected errors are masked (no internals leak)."""
+    return strawberry.federation.Schema(
+        query=query,
+        mutation=mutation,
+        types=types,
+        federation_version="2.9",
+        extensions=[MaskErrors(should_mask_error=lambda error: not is_client_error(error))],
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SubgraphSpec:
+    """What makes one domain a subgraph: its name, schema, tables, seed data and REST routes."""
+
+    name: str
+    schema: strawberry.federation.Schema
+    metadata: MetaData
+    seed: Seeder | None = None
+    rest: APIRouter | None = None
+    extra_state: dict[str, Any] = field(default_factory=dict)
+
+
+def create_subgraph_app(
+    spec: SubgraphSpec,
+    *,
+    settings: SubgraphSettings | None = None,
+    database_url: str | None = None,
+    http_transport: httpx.AsyncBaseTransport | None = None,
+    seed_on_start: bool = True,
+) -> FastAPI:
+    """Build the subgraph's app. ``http_transport`` lets tests route internal calls in-process."""
+    settings = settings or SubgraphSettings()
+    settings.check_production()
+    url = database_url or database_url_for(spec.name, settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database = Database(url)
+        http = httpx.AsyncClient(transport=http_transport, timeout=settings.service_timeout_seconds)
+        app.state.database = database
+        app.state.http = http
+        app.state.services = ServiceClient(settings=settings, http=http)
+        try:
+            await database.create_schema(spec.metadata)
+            if seed_on_start and spec.seed is not None:
+                async with database.session() as session:
+                    await spec.seed(session, settings)
+            yield
+        finally:
+            await http.aclose()
+            await database.dispose()
+
+    app = FastAPI(title=f"{spec.name} subgraph", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.name = spec.name
+    app.state.settings = settings
+    app.state.tokens = TokenService(settings)
+    for key, value in spec.extra_state.items():
+        setattr(app.state, key, value)
+
+    graphql = GraphQLRouter(spec.schema, context_getter=get_context, graphql_ide=None)
+    app.include_router(graphql, prefix="/graphql")
+    if spec.rest is not None:
+        app.include_router(spec.rest)
+    app.include_router(_health_routes())
+    _install_error_handlers(app)
+    return app
+
+
+def _health_routes() -> APIRouter:
+    router = APIRouter(prefix="/health", tags=["health"])
+
+    @router.get("/live")
+    async def live() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/ready")
+    async def ready(request: Request) -> JSONResponse:
+        ok = await request.app.state.database.ping()
+        return JSONResponse(
+            {"status": "ok" if ok else "unavailable", "database": ok}, status_code=200 if ok else 503
+        )
+
+    return router
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    """REST errors as ``{"detail": "<readable message>"}``; never a stack trace to a client."""
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = []
+        for error in exc.errors():
+            location = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
+            problems.append(f"{location}: {error.get('msg', 'invalid')}" if location else error.get("msg", ""))
+        return JSONResponse(
+            {"detail": "; ".join(problems) or "invalid request", "errors": _jsonable(exc.errors())},
+            status_code=422,
+        )
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse({"detail": "internal error"}, status_code=500)
+
+
+def _jsonable(errors: Any) -> list[dict[str, Any]]:
+    out = []
+    for error in errors:
+        out.append({"loc": list(error.get("loc", ())), "msg": error.get("msg"), "type": error.get("type")})
+    return out

@@ -1,0 +1,100 @@
+"""Per-request GraphQL context of a subgraph: database session, DataLoaders, the viewer."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any, TypeVar
+
+from aiodataloader import DataLoader
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.fastapi import BaseContext
+
+from .auth import InvalidToken, TokenService, Viewer
+from .errors import Forbidden, Unauthenticated
+from .service import ServiceClient
+from .settings import SubgraphSettings
+
+__all__ = ["SubgraphContext", "get_context", "get_session", "viewer_from_request"]
+
+L = TypeVar("L", bound=DataLoader)
+
+
+class SubgraphContext(BaseContext):
+    """What resolvers get as ``info.context``. Loaders live for one request only, so batching and
+    caching never leak data between users."""
+
+    def __init__(
+        self,
+        *,
+        session: AsyncSession,
+        settings: SubgraphSettings,
+        services: ServiceClient,
+        tokens: TokenService,
+        viewer: Viewer | None,
+        auth_error: str | None = None,
+        state: Any = None,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.settings = settings
+        self.services = services
+        self.tokens = tokens
+        self.viewer = viewer
+        self.auth_error = auth_error
+        self.state = state
+        self._loaders: dict[Callable[..., DataLoader], DataLoader] = {}
+
+    def loader(self, factory: Callable[[AsyncSession], L]) -> L:
+        """The request's loader built by ``factory`` (one per factory per request)."""
+        existing = self._loaders.get(factory)
+        if existing is None:
+            existing = self._loaders[factory] = factory(self.session)
+        return existing  # type: ignore[return-value]
+
+    def require_viewer(self) -> Viewer:
+        if self.viewer is None:
+            if self.auth_error:
+                raise Unauthenticated(f"Sign in again: {self.auth_error}.")
+            raise Unauthenticated("You must be signed in.")
+        return self.viewer
+
+    def require_admin(self) -> Viewer:
+        viewer = self.require_viewer()
+        if not viewer.is_admin:
+            raise Forbidden("Only an admin can do this.")
+        return viewer
+
+
+def viewer_from_request(request: Request, tokens: TokenService) -> tuple[Viewer | None, str | None]:
+    """Read ``Authorization: Bearer <access token>``: (viewer, None), (None, reason) or (None, None)."""
+    header = request.headers.get("authorization")
+    if not header:
+        return None, None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None, "the Authorization header must be 'Bearer <token>'"
+    try:
+        claims = tokens.decode(token.strip(), expected="access")
+    except InvalidToken as exc:
+        return None, f"the access token is not valid ({exc})"
+    return Viewer(user_id=claims.subject, role=claims.role, scopes=claims.scopes), None
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    async with request.app.state.database.session() as session:
+        yield session
+
+
+async def get_context(request: Request, session: AsyncSession = Depends(get_session)) -> SubgraphContext:
+    state = request.app.state
+    viewer, auth_error = viewer_from_request(request, state.tokens)
+    return SubgraphContext(
+        session=session,
+        settings=state.settings,
+        services=state.services,
+        tokens=state.tokens,
+        viewer=viewer,
+        auth_error=auth_error,
+        state=state,
+    )

@@ -1,0 +1,89 @@
+"""Internal service-to-service REST: the calling client and the receiving guard.
+
+Calls go over one pooled ``httpx.AsyncClient`` per app (created in the lifespan, injectable for
+tests), carry the service token, time out, and retry idempotent calls a bounded number of times with
+a short back-off. Transport failures map to :class:`ServiceCallFailed`; the caller turns them into
+a client-facing error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+from typing import Any
+
+import httpx
+from fastapi import Header, HTTPException, Request
+
+from .settings import SubgraphSettings
+
+__all__ = ["SERVICE_TOKEN_HEADER", "ServiceCallFailed", "ServiceClient", "require_service_token"]
+
+SERVICE_TOKEN_HEADER = "X-Service-Token"
+_RETRYABLE_STATUS = {502, 503, 504}
+
+
+class ServiceCallFailed(Exception):
+    """An internal call that could not be completed (down, timed out, or answered 5xx)."""
+
+    def __init__(self, service: str, message: str) -> None:
+        super().__init__(f"{service}: {message}")
+        self.service = service
+
+
+class ServiceClient:
+    """Calls other subgraphs' ``/internal/v1`` routes."""
+
+    def __init__(self, *, settings: SubgraphSettings, http: httpx.AsyncClient) -> None:
+        self._settings = settings
+        self._http = http
+        self._headers = {SERVICE_TOKEN_HEADER: settings.service_token}
+        self._timeout = httpx.Timeout(settings.service_timeout_seconds)
+        self._retries = settings.service_retries
+
+    async def request(
+        self,
+        service: str,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        idempotent: bool | None = None,
+    ) -> httpx.Response:
+        """Send one request; 4xx answers are returned for the caller to interpret, 5xx and
+        transport errors are retried when ``idempotent`` (default: GET/PUT/DELETE) and then raise."""
+        url = self._settings.service_url(service) + path
+        if idempotent is None:
+            idempotent = method.upper() in {"GET", "PUT", "DELETE", "HEAD"}
+        attempts = 1 + (self._retries if idempotent else 0)
+        last_error = "no attempt made"
+        for attempt in range(attempts):
+            if attempt:
+                await asyncio.sleep(0.05 * 2 ** (attempt - 1))
+            try:
+                response = await self._http.request(
+                    method, url, json=json, params=params, headers=self._headers, timeout=self._timeout
+                )
+            except httpx.TimeoutException:
+                last_error = "timed out"
+                continue
+            except httpx.TransportError as exc:
+                last_error = f"unreachable ({type(exc).__name__})"
+                continue
+            if response.status_code in _RETRYABLE_STATUS or response.status_code >= 500:
+                last_error = f"answered {response.status_code}"
+                continue
+            return response
+        raise ServiceCallFailed(service, last_error)
+
+
+async def require_service_token(
+    request: Request, x_service_token: str | None = Header(default=None)
+) -> None:
+    """FastAPI dependency guarding ``/internal/v1`` routes (constant-time comparison)."""
+    expected: str = request.app.state.settings.service_token
+    if x_service_token is None:
+        raise HTTPException(status_code=401, detail=f"missing {SERVICE_TOKEN_HEADER} header")
+    if not hmac.compare_digest(x_service_token.encode(), expected.encode()):
+        raise HTTPException(status_code=401, detail="invalid service token")

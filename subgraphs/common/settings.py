@@ -1,0 +1,99 @@
+"""Settings shared by every subgraph (pydantic-settings: each has an environment variable).
+
+Every setting has a sane embedded default for development. Secrets have development defaults that
+are refused at start-up when ``ENVIRONMENT=production``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["DEV_JWT_SECRET", "DEV_SERVICE_TOKEN", "SubgraphSettings", "database_url_for"]
+
+DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-0123456789abcdef"
+DEV_SERVICE_TOKEN = "dev-only-service-token"
+
+#: Default port of each subgraph on 127.0.0.1 (the router listens on 4000).
+DEFAULT_PORTS = {
+    "users": 4001,
+    "products": 4002,
+    "inventory": 4003,
+    "orders": 4004,
+    "reviews": 4005,
+    "notifications": 4006,
+}
+
+
+class SubgraphSettings(BaseSettings):
+    """Settings of one subgraph process. Read from the environment (no prefix)."""
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", frozen=True)
+
+    environment: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+
+    jwt_secret: str = DEV_JWT_SECRET
+    jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
+    jwt_issuer: str = "supergraph-users"
+    jwt_audience: str = "supergraph"
+    access_token_ttl_seconds: int = Field(default=900, gt=0)
+    refresh_token_ttl_seconds: int = Field(default=14 * 24 * 3600, gt=0)
+
+    service_token: str = DEV_SERVICE_TOKEN
+    service_timeout_seconds: float = Field(default=5.0, gt=0)
+    service_retries: int = Field(default=2, ge=0, le=5)
+
+    users_url: str = f"http://127.0.0.1:{DEFAULT_PORTS['users']}"
+    products_url: str = f"http://127.0.0.1:{DEFAULT_PORTS['products']}"
+    inventory_url: str = f"http://127.0.0.1:{DEFAULT_PORTS['inventory']}"
+    orders_url: str = f"http://127.0.0.1:{DEFAULT_PORTS['orders']}"
+    reviews_url: str = f"http://127.0.0.1:{DEFAULT_PORTS['reviews']}"
+
+    #: Argon2 cost; lower it only in tests (``PASSWORD_HASH_TIME_COST=1``).
+    password_hash_time_cost: int = Field(default=3, ge=1)
+    low_stock_threshold: int = Field(default=5, ge=0)
+
+    def check_production(self) -> None:
+        """Refuse development secrets in production: fail at start-up with what to change."""
+        if self.environment != "production":
+            return
+        problems = []
+        if self.jwt_secret == DEV_JWT_SECRET or len(self.jwt_secret) < 32:
+            problems.append("set JWT_SECRET to a random value of at least 32 characters")
+        if self.service_token == DEV_SERVICE_TOKEN or len(self.service_token) < 24:
+            problems.append("set SERVICE_TOKEN to a random value of at least 24 characters")
+        if problems:
+            raise RuntimeError("ENVIRONMENT=production but: " + "; ".join(problems))
+
+    def service_url(self, service: str) -> str:
+        return str(getattr(self, f"{service}_url")).rstrip("/")
+
+
+def database_url_for(name: str, settings: SubgraphSettings) -> str:
+    """The database of subgraph ``name``: ``<NAME>_DATABASE_URL``, else ``DATABASE_URL``, else a
+    SQLite file ``<data_dir>/<name>.db`` (the embedded default)."""
+    specific = os.environ.get(f"{name.upper()}_DATABASE_URL")
+    if specific:
+        return normalize_database_url(specific)
+    if settings.database_url:
+        return normalize_database_url(settings.database_url)
+    path = settings.data_dir / f"{name}.db"
+    return f"sqlite+aiosqlite:///{path}"
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the usual ``postgresql://`` / ``sqlite:///`` spellings and pick the async drivers."""
+    for prefix, async_prefix in (
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("postgres://", "postgresql+asyncpg://"),
+        ("sqlite:///", "sqlite+aiosqlite:///"),
+    ):
+        if url.startswith(prefix):
+            return async_prefix + url[len(prefix) :]
+    return url

@@ -1,0 +1,160 @@
+"""Run subgraph apps in-process for tests: one database each, internal REST routed between them.
+
+Every app is built by its module's ``create_app`` exactly as in production, its lifespan is run,
+and internal calls (``http://products/internal/v1/...``) go through an ASGI transport to the other
+in-process apps. Nothing is mocked: a subgraph that is not started is simply unreachable.
+"""
+
+from __future__ import annotations
+
+import importlib
+import uuid
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
+from typing import Any
+
+import asyncpg
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import event
+
+from subgraphs.common import SERVICE_TOKEN_HEADER, SubgraphSettings, TokenService
+
+from ..services import POSTGRES_DSN, unavailable
+
+SERVICE_TOKEN = "test-service-token"
+
+
+class RoutingTransport(httpx.AsyncBaseTransport):
+    """Sends each request to the in-process app named by the URL's host; unknown hosts fail like
+    a refused connection."""
+
+    def __init__(self) -> None:
+        self.apps: dict[str, httpx.ASGITransport] = {}
+        self.requests: list[httpx.Request] = []
+
+    def mount(self, host: str, app: FastAPI) -> None:
+        self.apps[host] = httpx.ASGITransport(app=app)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        transport = self.apps.get(request.url.host)
+        if transport is None:
+            raise httpx.ConnectError(f"connection refused: {request.url.host}", request=request)
+        return await transport.handle_async_request(request)
+
+
+class System:
+    """A set of running subgraphs."""
+
+    def __init__(self, settings: SubgraphSettings, transport: RoutingTransport) -> None:
+        self.settings = settings
+        self.transport = transport
+        self.apps: dict[str, FastAPI] = {}
+        self.tokens = TokenService(settings)
+
+    def client(self, name: str, **kwargs: Any) -> httpx.AsyncClient:
+        return httpx.AsyncClient(transport=self.transport, base_url=f"http://{name}", **kwargs)
+
+    def service_headers(self) -> dict[str, str]:
+        return {SERVICE_TOKEN_HEADER: SERVICE_TOKEN}
+
+    def token_for(self, user_id: str, role: str = "customer") -> str:
+        return self.tokens.issue_access(subject=user_id, role=role)
+
+    async def graphql(
+        self,
+        name: str,
+        query: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        user: str | None = None,
+        role: str = "customer",
+        token: str | None = None,
+    ) -> dict[str, Any]:
+        """POST a GraphQL operation to subgraph ``name`` and return the JSON body (asserts 200)."""
+        headers = {}
+        if user is not None:
+            token = self.token_for(user, role)
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        async with self.client(name) as client:
+            response = await client.post(
+                "/graphql", json={"query": query, "variables": dict(variables or {})}, headers=headers
+            )
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    @contextmanager
+    def count_queries(self, name: str) -> Iterator[list[str]]:
+        """Collect the SQL statements subgraph ``name`` runs inside the block."""
+        statements: list[str] = []
+        engine = self.apps[name].state.database.engine.sync_engine
+
+        def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+
+def make_settings(**overrides: Any) -> SubgraphSettings:
+    values: dict[str, Any] = {
+        "environment": "test",
+        "service_token": SERVICE_TOKEN,
+        "password_hash_time_cost": 1,
+        "service_retries": 1,
+        **{f"{name}_url": f"http://{name}" for name in ("users", "products", "inventory", "orders", "reviews")},
+    }
+    values.update(overrides)
+    return SubgraphSettings(**values)
+
+
+@asynccontextmanager
+async def postgres_database() -> AsyncIterator[str]:
+    """A fresh PostgreSQL database for one test, dropped afterwards."""
+    name = f"sgtest_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = await asyncpg.connect(POSTGRES_DSN, timeout=5)
+    except (OSError, asyncpg.PostgresError) as exc:
+        unavailable("PostgreSQL", exc)
+        raise
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    base = POSTGRES_DSN.rsplit("/", 1)[0]
+    try:
+        yield f"postgresql+asyncpg://{base.split('://', 1)[1]}/{name}"
+    finally:
+        admin = await asyncpg.connect(POSTGRES_DSN, timeout=5)
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
+@asynccontextmanager
+async def start_system(
+    names: list[str], *, backend: str, tmp_path: Any, **setting_overrides: Any
+) -> AsyncIterator[System]:
+    """Start the subgraphs ``names`` on ``backend`` ("sqlite" or "postgres")."""
+    settings = make_settings(**setting_overrides)
+    transport = RoutingTransport()
+    system = System(settings, transport)
+    async with AsyncExitStack() as stack:
+        for name in names:
+            if backend == "postgres":
+                url = await stack.enter_async_context(postgres_database())
+            else:
+                url = f"sqlite+aiosqlite:///{tmp_path / f'{name}.db'}"
+            module = importlib.import_module(f"subgraphs.{name}.app")
+            app: FastAPI = module.create_app(settings=settings, database_url=url, http_transport=transport)
+            await stack.enter_async_context(app.router.lifespan_context(app))
+            transport.mount(name, app)
+            system.apps[name] = app
+        yield system
