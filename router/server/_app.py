@@ -62,6 +62,7 @@ def create_app(
             sdl = Path(path).read_text()
         except OSError as exc:
             raise StartupError(f"cannot read the supergraph {path}: {exc.strerror}") from exc
+    urls = {**settings.subgraph_urls, **(subgraph_urls or {})}
     try:
         supergraph = load_supergraph(sdl)
     except SupergraphError as exc:
@@ -74,7 +75,7 @@ def create_app(
             transport=http_transport, limits=limits, timeout=settings.subgraph_timeout_seconds
         ) as http:
             app.state.gateway = Gateway(
-                supergraph, http=http, subgraph_urls=subgraph_urls, plan_cache_size=settings.plan_cache_size
+                supergraph, http=http, subgraph_urls=urls or None, plan_cache_size=settings.plan_cache_size
             )
             yield
 

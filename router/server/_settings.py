@@ -16,6 +16,9 @@ class RouterSettings(BaseSettings):
 
     mode: Literal["development", "production"] = "development"
     supergraph_path: Path = Path("schema/supergraph.graphql")
+    #: Subgraph URLs that replace the supergraph's routing URLs (JSON in ``ROUTER_SUBGRAPH_URLS``),
+    #: for deployments where services reach each other under other names.
+    subgraph_urls: dict[str, str] = Field(default_factory=dict)
     #: Origins allowed to call the router from a browser (CORS); empty: same origin only.
     cors_origins: tuple[str, ...] = ()
     cors_allow_credentials: bool = False
