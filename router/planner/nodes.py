@@ -20,7 +20,7 @@ Rewrite paths use response keys and ``"... on T"`` segments, as in the federatio
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
 
 __all__ = [

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import orjson
+from graphql import OperationType
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -28,7 +29,6 @@ from ._http import (
     GRAPHQL_RESPONSE_JSON,
     BadRequest,
     choose_media_type,
-    is_mutation_or_subscription,
     read_params,
     violates_csrf_rules,
 )
@@ -94,7 +94,10 @@ def create_app(
                     "Send Content-Type: application/json, or a GraphQL-Require-Preflight header."
                 )
             params = await read_params(request, max_body_bytes=settings.max_body_bytes)
-            if request.method == "GET" and is_mutation_or_subscription(params):
+            gateway: Gateway = request.app.state.gateway
+            if request.method == "GET" and gateway.operation_type(
+                params.query, params.operation_name
+            ) not in (None, OperationType.QUERY):
                 raise BadRequest(
                     "Only queries can be sent with GET; send mutations with POST.",
                     status=405,
@@ -103,14 +106,11 @@ def create_app(
         except BadRequest as exc:
             return _error_response(exc.message, exc.status, headers=exc.headers, media_type=media_type)
 
-        gateway: Gateway = request.app.state.gateway
         headers = {name: value for name in _PROPAGATED_HEADERS if (value := request.headers.get(name))}
+        include_plan = settings.mode == "development" and bool(request.headers.get("x-include-query-plan"))
         result = await gateway.execute(
-            params.query, params.variables, params.operation_name, headers=headers
+            params.query, params.variables, params.operation_name, headers=headers, include_plan=include_plan
         )
-        if settings.mode == "development" and request.headers.get("x-include-query-plan"):
-            plan_text = gateway.plan_text(params.query, params.operation_name)
-            result = {**result, "extensions": {**result.get("extensions", {}), "queryPlan": plan_text}}
         # graphql-response+json: a response without "data" never reached execution -> 400.
         status = 400 if media_type == GRAPHQL_RESPONSE_JSON and "data" not in result else 200
         return Response(orjson.dumps(result), status_code=status, media_type=media_type)

@@ -101,8 +101,10 @@ _PAGE = """<!DOCTYPE html>
     };
     function App() {
       const explorer = GraphiQLPluginExplorer.useExplorerPlugin({});
+      const params = new URLSearchParams(window.location.search);
       return React.createElement(GraphiQL, {
         fetcher,
+        query: params.get("query") || undefined,
         plugins: [explorer, planPlugin],
         defaultEditorToolsVisibility: true,
         shouldPersistHeaders: false,

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from graphql import OperationType, get_operation_ast, parse
-from graphql.error import GraphQLSyntaxError
 from starlette.requests import Request
 
 __all__ = [
@@ -21,7 +19,6 @@ __all__ = [
     "BadRequest",
     "GraphQLParams",
     "choose_media_type",
-    "is_mutation_or_subscription",
     "read_params",
     "violates_csrf_rules",
 ]
@@ -149,14 +146,3 @@ def _json_param(name: str, raw: Any) -> Any:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise BadRequest(f"'{name}' URL parameter is not valid JSON") from exc
-
-
-def is_mutation_or_subscription(params: GraphQLParams) -> bool:
-    """For GET: True when the selected operation is not a query (GET must never change state).
-    A document that does not parse is left to the executor, which reports the syntax error."""
-    try:
-        document = parse(params.query)
-    except GraphQLSyntaxError:
-        return False
-    operation = get_operation_ast(document, params.operation_name)
-    return operation is not None and operation.operation is not OperationType.QUERY

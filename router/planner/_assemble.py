@@ -1,0 +1,122 @@
+"""Plan assembly: fetch graph -> plan nodes (PLANNER.md, stage 8).
+
+From the steps with no dependencies: a step whose dependents wait only for it becomes
+``Sequence[step, Parallel[dependents]]``; a step with several parents runs once all of them are done.
+Entity steps go inside ``Flatten(path)``; steps with variable ``@skip``/``@include`` inside ``Condition``.
+Mutation root groups run in document order.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ._fetch_graph import FetchGraph, Step
+from .nodes import Condition, Fetch, Flatten, Parallel, PlanNode, Sequence
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from ._operation import VarCondition
+
+__all__ = ["assemble_plan"]
+
+
+def assemble_plan(
+    graph: FetchGraph, *, operation_name: str | None, variable_definitions: Mapping[str, str]
+) -> PlanNode | None:
+    """The plan node tree of ``graph`` (None when there is no step)."""
+    assembler = _Assembler(graph, operation_name, variable_definitions)
+    if not graph.steps:
+        return None
+    if graph.sequential:
+        groups = sorted({s.group for s in graph.steps.values()})
+        return _sequence(
+            [assembler.run({s.id for s in graph.steps.values() if s.group == g}) for g in groups]
+        )
+    return assembler.run(set(graph.steps))
+
+
+class _Assembler:
+    def __init__(self, graph: FetchGraph, operation_name: str | None, variables: Mapping[str, str]) -> None:
+        self.graph = graph
+        self.operation_name = operation_name
+        self.variables = variables
+        self.handled: set[int] = set()
+        self.count = 0
+
+    def run(self, ids: set[int]) -> PlanNode:
+        stages: list[PlanNode] = []
+        while ids - self.handled:
+            ready = sorted(i for i in ids - self.handled if self.graph.steps[i].deps <= self.handled)
+            if not ready:
+                raise AssertionError("the fetch graph has a cycle")
+            stages.append(self._parallel(ready, ids, ()))
+        return _sequence(stages)
+
+    def _parallel(self, ready: list[int], ids: set[int], inherited: tuple[VarCondition, ...]) -> PlanNode:
+        before = set(self.handled)
+        self.handled.update(ready)
+        branches: list[PlanNode] = []
+        for i in ready:
+            step = self.graph.steps[i]
+            own = tuple(c for c in step.conditions if c not in inherited)
+            conditions = tuple(sorted(set(inherited) | set(step.conditions)))
+            node: PlanNode = self._fetch(step)
+            exclusive = sorted(
+                d.id
+                for d in self.graph.dependents(i)
+                if d.id in ids and d.id not in self.handled and d.deps - {i} <= before
+            )
+            if exclusive:
+                node = _sequence([node, self._parallel(exclusive, ids, conditions)])
+            branches.append(_wrap(node, own))
+        return branches[0] if len(branches) == 1 else Parallel(nodes=tuple(branches))
+
+    def _fetch(self, step: Step) -> PlanNode:
+        self.count += 1
+        fetch = _to_fetch(step, self.operation_name, self.count, self.variables)
+        return Flatten(path=step.flatten_path, node=fetch) if step.is_entity else fetch
+
+
+def _wrap(node: PlanNode, conditions: tuple[VarCondition, ...]) -> PlanNode:
+    for c in reversed(conditions):
+        node = (
+            Condition(condition=c.variable, if_clause=node)
+            if c.include
+            else Condition(condition=c.variable, else_clause=node)
+        )
+    return node
+
+
+def _sequence(nodes: list[PlanNode]) -> PlanNode:
+    flat: list[PlanNode] = []
+    for n in nodes:
+        flat.extend(n.nodes if isinstance(n, Sequence) else (n,))
+    return flat[0] if len(flat) == 1 else Sequence(nodes=tuple(flat))
+
+
+def _to_fetch(step: Step, operation_name: str | None, index: int, variables: Mapping[str, str]) -> Fetch:
+    used = tuple(sorted(step.selection.variables()))
+    name = f"{operation_name}__{step.graph}__{index}" if operation_name else None
+    declarations = [variables[v] for v in used if v in variables]
+    selection = step.selection.text()
+    if step.is_entity:
+        declarations.insert(0, "$representations: [_Any!]!")
+        body = "{ _entities(representations: $representations) " + selection + " }"
+        kind = "query"
+    else:
+        body = selection
+        kind = step.kind or "query"
+    head = kind + (f" {name}" if name else "") + (f"({', '.join(declarations)})" if declarations else "")
+    return Fetch(
+        service_name=step.graph,
+        operation=f"{head} {body}",
+        operation_kind=kind,  # type: ignore[arg-type]
+        operation_name=name,
+        variable_usages=used,
+        requires=step.requires.to_selections() if step.is_entity else (),
+        input_rewrites=tuple(step.input_rewrites[k] for k in sorted(step.input_rewrites, key=str)),
+        output_rewrites=tuple(step.output_rewrites[k] for k in sorted(step.output_rewrites, key=str)),
+        requires_text=step.requires.text() if step.is_entity else "",
+        selection_text=selection,
+    )

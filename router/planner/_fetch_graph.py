@@ -1,0 +1,333 @@
+"""Fetch graph: query tree -> a DAG of fetch steps (PLANNER.md, stage 6).
+
+Each step is one request to one subgraph: a root fetch, or an entity fetch at a response path with
+its input (``requires``: ``__typename`` plus key and ``@requires`` fields, written against the
+supergraph), output selection, ``@skip``/``@include`` condition, and rewrites. A jump's step waits
+for every step that produces its inputs, so key chains and ``@requires`` chains order themselves.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from ._operation import OpField, VarCondition
+from ._query_tree import QueryTree, TreeField, TreeFragment, TreeJump, TreeNode
+from ._selection import SelectionSet
+from .nodes import KeyRenamer, Rewrite, ValueSetter
+
+if TYPE_CHECKING:
+    from router.supergraph import Supergraph
+
+    from .nodes import OperationKind
+
+__all__ = ["FetchGraph", "Step", "build_fetch_graph", "path_with_filter"]
+
+_TYPENAME = OpField(name="__typename")
+
+
+class Step:
+    """One fetch under construction."""
+
+    __slots__ = (
+        "conditions",
+        "deps",
+        "filters",
+        "graph",
+        "group",
+        "id",
+        "input_rewrites",
+        "kind",
+        "output_rewrites",
+        "path",
+        "requires",
+        "selection",
+        "unfiltered",
+    )
+
+    def __init__(
+        self,
+        *,
+        id: int,
+        graph: str,
+        kind: OperationKind | None,
+        path: tuple[str, ...],
+        conditions: tuple[VarCondition, ...],
+        group: int,
+    ) -> None:
+        self.id = id
+        self.graph = graph
+        self.kind = kind
+        """``query``/``mutation`` for a root fetch, None for an entity fetch."""
+        self.path = path
+        self.conditions = conditions
+        self.group = group
+        self.selection = SelectionSet()
+        self.requires = SelectionSet()
+        self.filters: set[str] = set()
+        self.unfiltered = False
+        self.input_rewrites: dict[tuple[object, ...], Rewrite] = {}
+        self.output_rewrites: dict[tuple[object, ...], Rewrite] = {}
+        self.deps: set[int] = set()
+
+    @property
+    def is_entity(self) -> bool:
+        return self.kind is None
+
+    @property
+    def flatten_path(self) -> tuple[str, ...]:
+        if self.filters and not self.unfiltered:
+            return (*self.path, "|[" + ",".join(sorted(self.filters)) + "]")
+        return self.path
+
+    def absorb(self, other: Step) -> None:
+        """Merge ``other`` (same subgraph, path and condition) into this step."""
+        self.selection.merge(other.selection)
+        self.requires.merge(other.requires)
+        self.filters |= other.filters
+        self.unfiltered = self.unfiltered or other.unfiltered
+        self.input_rewrites.update(other.input_rewrites)
+        self.output_rewrites.update(other.output_rewrites)
+        self.deps |= other.deps
+        self.deps.discard(self.id)
+
+
+class FetchGraph:
+    """The steps of one plan and their dependencies; ``sequential`` for mutations."""
+
+    def __init__(self, *, sequential: bool) -> None:
+        self.sequential = sequential
+        self.steps: dict[int, Step] = {}
+        self._next_id = 0
+
+    def new_step(
+        self,
+        *,
+        graph: str,
+        kind: OperationKind | None,
+        path: tuple[str, ...],
+        conditions: tuple[VarCondition, ...],
+        group: int,
+    ) -> Step:
+        step = Step(id=self._next_id, graph=graph, kind=kind, path=path, conditions=conditions, group=group)
+        self._next_id += 1
+        self.steps[step.id] = step
+        return step
+
+    def ancestors(self, step_id: int) -> set[int]:
+        """Every step ``step_id`` waits for, directly or not."""
+        seen: set[int] = set()
+        todo = list(self.steps[step_id].deps)
+        while todo:
+            d = todo.pop()
+            if d not in seen:
+                seen.add(d)
+                todo.extend(self.steps[d].deps)
+        return seen
+
+    def dependents(self, step_id: int) -> list[Step]:
+        return [s for s in self.steps.values() if step_id in s.deps]
+
+    def remove(self, step_id: int, *, into: int) -> None:
+        """Drop ``step_id`` after its work moved into ``into``: its dependents now wait for ``into``."""
+        del self.steps[step_id]
+        for s in self.steps.values():
+            if step_id in s.deps:
+                s.deps.discard(step_id)
+                if s.id != into:
+                    s.deps.add(into)
+
+    def entity_step(
+        self,
+        *,
+        graph: str,
+        path: tuple[str, ...],
+        conditions: tuple[VarCondition, ...],
+        deps: set[int],
+        group: int,
+    ) -> Step:
+        """An entity step at ``path`` waiting for ``deps``: an existing one when no cycle results."""
+        for s in self.steps.values():
+            if (
+                s.is_entity
+                and s.graph == graph
+                and s.path == path
+                and s.conditions == conditions
+                and s.group == group
+                and s.id not in deps
+                and not any(s.id in self.ancestors(d) for d in deps)
+            ):
+                s.deps |= deps
+                return s
+        step = self.new_step(graph=graph, kind=None, path=path, conditions=conditions, group=group)
+        step.deps |= deps
+        return step
+
+
+def path_with_filter(path: tuple[str, ...], types: tuple[str, ...]) -> tuple[str, ...]:
+    """``path`` narrowed to objects whose ``__typename`` is in ``types`` (replaces a trailing filter)."""
+    segment = "|[" + ",".join(types) + "]"
+    if path and path[-1].startswith("|["):
+        return (*path[:-1], segment)
+    return (*path, segment)
+
+
+def build_fetch_graph(supergraph: Supergraph, tree: QueryTree, operation_kind: OperationKind) -> FetchGraph:
+    """Turn the query tree into fetch steps (one per root group, one per entity jump, merged by reuse)."""
+    builder = _Builder(supergraph, FetchGraph(sequential=tree.sequential))
+    for index, group in enumerate(tree.groups):
+        common = _common_conditions(group.children)
+        step = builder.graph.new_step(
+            graph=group.graph, kind=operation_kind, path=(), conditions=common, group=index
+        )
+        builder.add(step, step.selection, group.children, (), tree.root_type, (), common, internal=False)
+    return builder.graph
+
+
+class _Builder:
+    def __init__(self, supergraph: Supergraph, graph: FetchGraph) -> None:
+        self.supergraph = supergraph
+        self.graph = graph
+
+    def add(
+        self,
+        step: Step,
+        selection: SelectionSet,
+        nodes: tuple[TreeNode, ...],
+        path: tuple[str, ...],
+        type_name: str,
+        conditions: tuple[VarCondition, ...],
+        strip: tuple[VarCondition, ...],
+        *,
+        internal: bool,
+    ) -> tuple[set[int], dict[str, str]]:
+        """Add ``nodes`` to ``selection`` of ``step`` at ``path``.
+
+        Returns the steps touched (they produce what was added) and the response keys that got an
+        internal alias. Client selections go first, so planner-added key fields take the aliases.
+        """
+        touched = {step.id}
+        renames: dict[str, str] = {}
+        ordered = [n for n in nodes if not isinstance(n, TreeJump)] + [
+            n for n in nodes if isinstance(n, TreeJump)
+        ]
+        for n in ordered:
+            if isinstance(n, TreeField):
+                f = n.field
+                own = tuple(c for c in f.conditions if c not in strip)
+                item = selection.add_field(
+                    f, conditions=own, internal=internal, shape=self.shape(type_name, f.name, step.graph)
+                )
+                if item.response_key != f.response_key:
+                    renames[f.response_key] = item.response_key
+                if n.children:
+                    sub_path = (*path, item.response_key, *("@",) * f.list_depth)
+                    t, _ = self.add(
+                        step,
+                        item.sub,
+                        n.children,
+                        sub_path,
+                        f.type_name,
+                        _union(conditions, f.conditions),
+                        (),
+                        internal=internal,
+                    )
+                    touched |= t
+            elif isinstance(n, TreeFragment):
+                own = tuple(c for c in n.conditions if c not in strip)
+                tc = n.type_condition
+                if tc is None or tc == type_name:
+                    target = selection.add_fragment(None, own).sub if own else selection
+                    sub_type, sub_path = type_name, path
+                else:
+                    target = selection.add_fragment(tc, own).sub
+                    sub_type = tc
+                    sub_path = path_with_filter(path, self.supergraph.possible_types(tc))
+                t, r = self.add(
+                    step,
+                    target,
+                    n.children,
+                    sub_path,
+                    sub_type,
+                    _union(conditions, n.conditions),
+                    (),
+                    internal=internal,
+                )
+                touched |= t
+                renames.update(r)
+            else:
+                touched |= self.jump(step, selection, n, path, conditions, internal=internal)
+        return touched, renames
+
+    def shape(self, type_name: str, field_name: str, graph: str) -> str:
+        """The type ``graph`` declares for the field (it may differ from the supergraph's)."""
+        t = self.supergraph.types.get(type_name)
+        f = t.fields.get(field_name) if t is not None else None
+        if f is None:
+            return ""
+        join = f.join(graph)
+        return join.type if join is not None and join.type else f.type
+
+    def jump(
+        self,
+        step: Step,
+        selection: SelectionSet,
+        jump: TreeJump,
+        path: tuple[str, ...],
+        conditions: tuple[VarCondition, ...],
+        *,
+        internal: bool,
+    ) -> set[int]:
+        selection.add_field(_TYPENAME, conditions=(), internal=True)
+        producers, renames = self.add(
+            step, selection, jump.inputs, path, jump.source_type, conditions, (), internal=True
+        )
+        common = _common_conditions(jump.children)
+        base, filters = path, cast("tuple[str, ...]", ())
+        if path and path[-1].startswith("|["):
+            base, filters = path[:-1], tuple(path[-1][2:-1].split(","))
+        child = self.graph.entity_step(
+            graph=jump.graph,
+            path=base,
+            conditions=_union(conditions, common),
+            deps=producers,
+            group=step.group,
+        )
+        if filters:
+            child.filters.update(filters)
+        else:
+            child.unfiltered = True
+        source = jump.source_type
+        inputs = child.requires.add_fragment(source, ()).sub
+        inputs.add_field(_TYPENAME, conditions=(), internal=True)
+        inputs.add_selections(jump.input_selections, renames)
+        for original, alias in sorted(renames.items()):
+            child.input_rewrites[("rename", source, alias)] = KeyRenamer(
+                path=(f"... on {source}", alias), rename_key_to=original
+            )
+        if jump.target_type != source:
+            child.input_rewrites[("typename", source)] = ValueSetter(
+                path=(f"... on {source}", "__typename"), set_value_to=jump.target_type
+            )
+        output = child.selection.add_fragment(jump.target_type, ()).sub
+        touched, _ = self.add(
+            child, output, jump.children, path, jump.target_type, conditions, common, internal=internal
+        )
+        return producers | touched
+
+
+def _common_conditions(nodes: tuple[TreeNode, ...]) -> tuple[VarCondition, ...]:
+    """Conditions every top-level node shares (they move to the fetch's ``Condition``)."""
+    common: set[VarCondition] | None = None
+    for n in nodes:
+        if isinstance(n, TreeField):
+            own = set(n.field.conditions)
+        elif isinstance(n, TreeFragment):
+            own = set(n.conditions)
+        else:
+            own = set()
+        common = own if common is None else common & own
+    return tuple(sorted(common or ()))
+
+
+def _union(a: tuple[VarCondition, ...], b: tuple[VarCondition, ...]) -> tuple[VarCondition, ...]:
+    return tuple(sorted(set(a) | set(b))) if b else a

@@ -1,0 +1,119 @@
+"""The query graph: where each (type, subgraph) node can go, built once per supergraph and override outcome.
+
+Nodes are *(type, subgraph)*. Edges (PLANNER.md, stage 2):
+
+- field edges: the subgraph resolves the field itself (with its ``@requires``/``@provides``);
+- key edges: an entity jumps into a subgraph through one of that subgraph's *resolvable* keys, to
+  the same type, or to an ``@interfaceObject`` standing for one of its interfaces;
+- downcasts: the object types an abstract type can be in that subgraph (``possible_types``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from graphql import GraphQLObjectType
+
+if TYPE_CHECKING:
+    from router.supergraph import Supergraph
+
+__all__ = ["FieldEdge", "KeyEdge", "QueryGraph", "query_graph"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FieldEdge:
+    """``graph`` resolves the field; ``requires``/``provides`` are join spec field sets."""
+
+    graph: str
+    requires: str | None = None
+    provides: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KeyEdge:
+    """An entity jump into ``target_type`` of ``graph``, looked up by ``key``."""
+
+    target_type: str
+    graph: str
+    key: str
+
+
+class QueryGraph:
+    """Edges of the query graph for one supergraph and one set of enabled override labels."""
+
+    def __init__(self, supergraph: Supergraph, override_labels: frozenset[str]) -> None:
+        self.supergraph = supergraph
+        self.override_labels = override_labels
+        self._fields: dict[tuple[str, str], dict[str, FieldEdge]] = {}
+        self._keys: dict[str, tuple[KeyEdge, ...]] = {}
+        self._condition_only: dict[tuple[str, str], dict[str, FieldEdge]] = {}
+        for t in supergraph.types.values():
+            if not t.is_composite:
+                continue
+            for name, f in t.fields.items():
+                for overridden in f.joins:
+                    if overridden.graph is not None and overridden.used_overridden:
+                        # Overridden, but its old subgraph still reads it for a key or @requires.
+                        edge = FieldEdge(graph=overridden.graph)
+                        self._condition_only.setdefault((t.name, overridden.graph), {})[name] = edge
+                for graph in supergraph.field_graphs(t.name, name, override_labels):
+                    join = f.join(graph)
+                    self._fields.setdefault((t.name, graph), {})[name] = FieldEdge(
+                        graph=graph,
+                        requires=join.requires if join else None,
+                        provides=join.provides if join else None,
+                    )
+        for t in supergraph.types.values():
+            if t.kind in ("object", "interface"):
+                self._keys[t.name] = self._key_edges(t.name)
+
+    def _key_edges(self, type_name: str) -> tuple[KeyEdge, ...]:
+        sg = self.supergraph
+        edges: list[KeyEdge] = []
+        targets = [type_name]
+        st = sg.schema.get_type(type_name)
+        if isinstance(st, GraphQLObjectType):
+            targets += sorted(i.name for i in st.interfaces)
+        for target in targets:
+            for graph in sg.subgraphs:
+                if target != type_name and not sg.is_interface_object(target, graph):
+                    continue
+                for key in sg.keys(target, graph):
+                    if key.resolvable:
+                        edges.append(KeyEdge(target_type=target, graph=graph, key=key.fields))
+        return tuple(edges)
+
+    def field_edge(
+        self, type_name: str, graph: str, field_name: str, *, for_condition: bool = False
+    ) -> FieldEdge | None:
+        """The edge for ``type_name.field_name`` in ``graph``, if that subgraph resolves it.
+
+        ``for_condition``: the field is wanted for a key or ``@requires`` condition, which may also
+        read a field overridden away from ``graph`` (``usedOverridden``).
+        """
+        if field_name == "__typename":
+            return FieldEdge(graph=graph)
+        edge = self._fields.get((type_name, graph), {}).get(field_name)
+        if edge is None and for_condition:
+            edge = self._condition_only.get((type_name, graph), {}).get(field_name)
+        return edge
+
+    def field_graphs(self, type_name: str, field_name: str) -> tuple[str, ...]:
+        return tuple(
+            g for g in self.supergraph.subgraphs if field_name in self._fields.get((type_name, g), {})
+        )
+
+    def key_edges(self, type_name: str) -> tuple[KeyEdge, ...]:
+        """Every entity jump out of ``type_name``, by subgraph name then key declaration order."""
+        return self._keys.get(type_name, ())
+
+    def is_interface_object(self, type_name: str, graph: str) -> bool:
+        return self.supergraph.is_interface_object(type_name, graph)
+
+
+@lru_cache(maxsize=32)
+def query_graph(supergraph: Supergraph, override_labels: frozenset[str]) -> QueryGraph:
+    """The query graph of ``supergraph`` (bounded cache: built once per supergraph and label set)."""
+    return QueryGraph(supergraph, override_labels)

@@ -1,0 +1,69 @@
+"""The query tree: the normalized operation with, for every selection, the subgraph that resolves it.
+
+Output of the walk/choose stage, input of the fetch graph stage. Within one subgraph a selection is
+a ``TreeField`` or ``TreeFragment``; ``TreeJump`` leaves the current subgraph for another one through
+an entity key (``inputs`` fetch the key and ``@requires`` fields in the subgraph being left).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias
+
+if TYPE_CHECKING:
+    from ._operation import OpField, OpSelection, VarCondition
+
+__all__ = ["QueryTree", "RootGroup", "TreeField", "TreeFragment", "TreeJump", "TreeNode"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TreeField:
+    """``field`` resolved in the current subgraph; ``children`` plan its selection there."""
+
+    field: OpField
+    children: tuple[TreeNode, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TreeFragment:
+    """An inline fragment in the current subgraph (``type_condition`` None: conditions only)."""
+
+    type_condition: str | None
+    conditions: tuple[VarCondition, ...] = ()
+    children: tuple[TreeNode, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TreeJump:
+    """Entity jump from ``source_type`` here into ``target_type`` of ``graph`` through ``key``."""
+
+    graph: str
+    source_type: str
+    target_type: str
+    key: str
+    inputs: tuple[TreeNode, ...]
+    """Plan, in the subgraph being left, of the key and ``@requires`` fields."""
+    input_selections: tuple[OpSelection, ...]
+    """What each representation carries besides ``__typename``: the key and ``@requires`` fields."""
+    children: tuple[TreeNode, ...]
+
+
+TreeNode: TypeAlias = TreeField | TreeFragment | TreeJump
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RootGroup:
+    """Root fields sent to one subgraph in one root fetch."""
+
+    graph: str
+    children: tuple[TreeNode, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QueryTree:
+    """Root groups: concurrent for queries, in document order for mutations (``sequential``)."""
+
+    root_type: str
+    groups: tuple[RootGroup, ...]
+    sequential: bool = False
+    cost: float = 0.0
