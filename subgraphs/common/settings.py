@@ -57,7 +57,26 @@ class SubgraphSettings(BaseSettings):
 
     #: Argon2 cost; lower it only in tests (``PASSWORD_HASH_TIME_COST=1``).
     password_hash_time_cost: int = Field(default=3, ge=1)
+    #: Argon2 memory in KiB (RFC 9106's second recommended option uses 64 MiB); tests lower it.
+    password_hash_memory_kib: int = Field(default=65536, ge=8)
     low_stock_threshold: int = Field(default=5, ge=0)
+
+    #: Where events go: unset (or ``memory://``) = the in-process bus of the embedded default;
+    #: ``amqp://user:password@host:5672/`` = RabbitMQ. See subgraphs/common/bus.py.
+    event_bus_url: str | None = None
+    #: The topic exchange; consumer queues, retry queues and the DLX are named after it.
+    event_exchange: str = "supergraph.events"
+    #: How often a relay looks for events other processes recorded (its own commits wake it at once).
+    event_relay_interval_seconds: float = Field(default=1.0, gt=0)
+    event_relay_batch_size: int = Field(default=100, ge=1, le=1000)
+    #: Unacknowledged messages a consumer holds at most (and handles concurrently).
+    event_prefetch: int = Field(default=16, ge=1, le=1000)
+    #: Deliveries of a failing message before it is dead-lettered; the back-off starts at the
+    #: retry delay and doubles per attempt (capped at 60 s).
+    event_max_attempts: int = Field(default=5, ge=1, le=20)
+    event_retry_delay_seconds: float = Field(default=1.0, gt=0)
+    #: Who is notified of StockLow events (JSON list in the environment).
+    low_stock_recipients: tuple[str, ...] = ("user-1",)
 
     def check_production(self) -> None:
         """Refuse development secrets in production: fail at start-up with what to change."""

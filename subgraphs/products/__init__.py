@@ -1,0 +1,1 @@
+"""The products subgraph: the catalogue and the ``Product`` entity (keyed by id and by sku)."""
