@@ -4,6 +4,18 @@ from __future__ import annotations
 
 from .app import SubgraphSpec, create_subgraph_app, federated_schema
 from .auth import Claims, InvalidToken, TokenService, Viewer
+from .bus import (
+    Delivery,
+    EventBus,
+    InProcessBus,
+    OutgoingMessage,
+    PoisonMessage,
+    PublishFailed,
+    RabbitMQBus,
+    RetryPolicy,
+    Subscription,
+    open_event_bus,
+)
 from .context import SubgraphContext
 from .database import Database, session_lock
 from .errors import (
@@ -15,7 +27,23 @@ from .errors import (
     ServiceUnavailable,
     Unauthenticated,
 )
+from .events import (
+    EVENT_TYPES,
+    Event,
+    EventPayload,
+    InvalidEvent,
+    MoneyAmount,
+    OrderCancelled,
+    OrderPlaced,
+    OrderStatusChanged,
+    ReviewAdded,
+    StockLow,
+    UserRegistered,
+    new_event,
+    parse_event,
+)
 from .money import Money
+from .outbox import OutboxRelay, outbox_relay, outbox_table, record_event, run_relay
 from .pagination import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
@@ -33,6 +61,7 @@ from .settings import DEFAULT_PORTS, SubgraphSettings, database_url_for
 __all__ = [
     "DEFAULT_PAGE_SIZE",
     "DEFAULT_PORTS",
+    "EVENT_TYPES",
     "MAX_PAGE_SIZE",
     "SERVICE_TOKEN_HEADER",
     "BadUserInput",
@@ -41,20 +70,40 @@ __all__ = [
     "Conflict",
     "Connection",
     "Database",
+    "Delivery",
     "Edge",
+    "Event",
+    "EventBus",
+    "EventPayload",
     "Forbidden",
+    "InProcessBus",
+    "InvalidEvent",
     "InvalidToken",
     "Money",
+    "MoneyAmount",
     "NotFound",
+    "OrderCancelled",
+    "OrderPlaced",
+    "OrderStatusChanged",
+    "OutboxRelay",
+    "OutgoingMessage",
     "PageInfo",
+    "PoisonMessage",
+    "PublishFailed",
+    "RabbitMQBus",
+    "RetryPolicy",
+    "ReviewAdded",
     "ServiceCallFailed",
     "ServiceClient",
     "ServiceUnavailable",
+    "StockLow",
     "SubgraphContext",
     "SubgraphSettings",
     "SubgraphSpec",
+    "Subscription",
     "TokenService",
     "Unauthenticated",
+    "UserRegistered",
     "Viewer",
     "check_page_size",
     "connection_from_rows",
@@ -63,6 +112,13 @@ __all__ = [
     "decode_cursor",
     "encode_cursor",
     "federated_schema",
+    "new_event",
+    "open_event_bus",
+    "outbox_relay",
+    "outbox_table",
+    "parse_event",
+    "record_event",
     "require_service_token",
+    "run_relay",
     "session_lock",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +13,7 @@ import strawberry
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from graphql import GraphQLError
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.extensions import MaskErrors
@@ -30,6 +31,9 @@ __all__ = ["SubgraphSpec", "create_subgraph_app", "federated_schema"]
 log = logging.getLogger("subgraphs")
 
 Seeder = Callable[[AsyncSession, SubgraphSettings], Awaitable[None]]
+#: Something that runs beside the app for its whole life (outbox relay, event consumer): entered
+#: after the schema and seed are in place, exited in reverse order before the database closes.
+Background = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 
 def federated_schema(
@@ -41,8 +45,20 @@ def federated_schema(
         mutation=mutation,
         types=types,
         federation_version="2.9",
-        extensions=[MaskErrors(should_mask_error=lambda error: not is_client_error(error))],
+        # A factory, not an instance: Strawberry builds a fresh extension per request.
+        extensions=[
+            lambda: _MaskUnexpectedErrors(should_mask_error=lambda error: not is_client_error(error))
+        ],
     )
+
+
+class _MaskUnexpectedErrors(MaskErrors):
+    """Strawberry's masking drops ``extensions``; clients (and the router) still get a code."""
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        masked = super().anonymise_error(error)
+        masked.extensions = {"code": "INTERNAL_SERVER_ERROR"}
+        return masked
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -55,6 +71,7 @@ class SubgraphSpec:
     seed: Seeder | None = None
     rest: APIRouter | None = None
     extra_state: dict[str, Any] = field(default_factory=dict)
+    background: tuple[Background, ...] = ()
 
 
 def create_subgraph_app(
@@ -82,7 +99,10 @@ def create_subgraph_app(
             if seed_on_start and spec.seed is not None:
                 async with database.session() as session:
                     await spec.seed(session, settings)
-            yield
+            async with AsyncExitStack() as background:
+                for run_beside in spec.background:
+                    await background.enter_async_context(run_beside(app))
+                yield
         finally:
             await http.aclose()
             await database.dispose()

@@ -3,15 +3,75 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import functools
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import MetaData, event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-__all__ = ["Database", "session_lock"]
+__all__ = ["Database", "SerialSession", "session_lock"]
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _serialized(method: _Method) -> _Method:
+    @functools.wraps(method)
+    async def wrapper(self: SerialSession, *args: Any, **kwargs: Any) -> Any:
+        async with self._turn():
+            return await method(self, *args, **kwargs)
+
+    return cast("_Method", wrapper)
+
+
+class SerialSession(AsyncSession):
+    """An ``AsyncSession`` whose database calls take turns instead of failing when they overlap.
+
+    One session serves a whole GraphQL request, and graphql-core resolves sibling fields
+    concurrently while aiodataloader dispatches each loader's batch in its own task, so two
+    resolvers can await the session at once; a plain ``AsyncSession`` then raises "concurrent
+    operations are not permitted". Every session the :class:`Database` makes is one of these, so
+    no call site has to remember a lock. A call made while the same task already holds the turn
+    (``scalars`` awaits ``execute``) goes straight through. (:func:`session_lock` remains for
+    code that wants to hold one turn across several statements.)
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._lock = asyncio.Lock()
+        self._holder: asyncio.Task[Any] | None = None
+
+    @asynccontextmanager
+    async def _turn(self) -> AsyncIterator[None]:
+        task = asyncio.current_task()
+        if task is not None and self._holder is task:
+            yield
+            return
+        async with self._lock:
+            self._holder = task
+            try:
+                yield
+            finally:
+                self._holder = None
+
+    # Hidden from type checkers so callers keep AsyncSession's precise (overloaded) signatures.
+    if not TYPE_CHECKING:
+        execute = _serialized(AsyncSession.execute)
+        scalar = _serialized(AsyncSession.scalar)
+        scalars = _serialized(AsyncSession.scalars)
+        get = _serialized(AsyncSession.get)
+        get_one = _serialized(AsyncSession.get_one)
+        refresh = _serialized(AsyncSession.refresh)
+        merge = _serialized(AsyncSession.merge)
+        delete = _serialized(AsyncSession.delete)
+        flush = _serialized(AsyncSession.flush)
+        run_sync = _serialized(AsyncSession.run_sync)
+        connection = _serialized(AsyncSession.connection)
+        commit = _serialized(AsyncSession.commit)
+        rollback = _serialized(AsyncSession.rollback)
+        close = _serialized(AsyncSession.close)
 
 
 class Database:
@@ -29,7 +89,7 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
-        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, class_=SerialSession)
 
     async def create_schema(self, metadata: MetaData) -> None:
         """Create missing tables (schema creation runs on start)."""
