@@ -40,7 +40,7 @@ def federated_schema(
     *, query: type, mutation: type | None = None, types: tuple[type, ...] = ()
 ) -> strawberry.federation.Schema:
     """A Strawberry federation v2.9 schema whose unexpected errors are masked (no internals leak)."""
-    return strawberry.federation.Schema(
+    return _Schema(
         query=query,
         mutation=mutation,
         types=types,
@@ -50,6 +50,21 @@ def federated_schema(
             lambda: _MaskUnexpectedErrors(should_mask_error=lambda error: not is_client_error(error))
         ],
     )
+
+
+class _Schema(strawberry.federation.Schema):
+    """Logs only what needs a developer: a client's mistake (bad input, wrong password) is an
+    answer, not an incident, so it gets no stack trace in the log."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        unexpected = []
+        for error in errors:
+            if is_client_error(error):
+                log.debug("client error: %s (%s)", error.message, (error.extensions or {}).get("code"))
+            else:
+                unexpected.append(error)
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
 
 
 class _MaskUnexpectedErrors(MaskErrors):
