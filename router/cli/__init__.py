@@ -111,46 +111,55 @@ def _services(config: Path) -> list[Any]:
 
 
 def _subgraph(args: argparse.Namespace) -> int:
-    from ._dev import Service, serve_all
+    from ._dev import Service, run, serve_all
 
     spec = next((s for s in _services(args.config) if s.name == args.name), None)
     if spec is None:
         raise CliError(f"no subgraph named {args.name!r} in {args.config}")
     app = spec.load_factory()()
     service = Service(name=spec.name, host=args.host or spec.host, port=args.port or spec.port, app=app)
-    return asyncio.run(serve_all([service], log_level=args.log_level))
+    return run(serve_all([service], log_level=args.log_level))
 
 
 def _dev(args: argparse.Namespace) -> int:
-    from ._dev import Service, serve_all
+    from ._dev import Service, run, serve_all
 
     services = [
         Service(name=s.name, host=s.host, port=s.port, app=s.load_factory()()) for s in _services(args.config)
     ]
     if not args.no_router:
-        services.append(_router_service(DEFAULT_SUPERGRAPH, host="127.0.0.1", port=4000))
+        services.append(_router_service(DEFAULT_SUPERGRAPH, host="127.0.0.1", port=4000, log_level=args.log_level))
     names = ", ".join(f"{s.name} :{s.port}" for s in services)
     print(f"supergraph dev: starting {names} (Ctrl-C stops everything)", file=sys.stderr)
-    return asyncio.run(serve_all(services, log_level=args.log_level))
+    return run(serve_all(services, log_level=args.log_level))
 
 
-def _router_service(supergraph: Path, *, host: str, port: int) -> Any:
+def _router_service(supergraph: Path, *, host: str, port: int, log_level: str = "info") -> Any:
     from ._dev import Service
 
     try:
         server = importlib.import_module("router.server")
     except ImportError as exc:
         raise CliError(f"the router server is not available: {exc}") from exc
-    if not supergraph.exists():
+    settings = server.RouterSettings()
+    # ROUTER_SUPERGRAPH_URL (a registry) replaces the file.
+    if settings.supergraph_url is None and not supergraph.exists():
         raise CliError(f"{supergraph} not found: run `supergraph compose` first")
-    return Service(name="router", host=host, port=port, app=server.create_app(supergraph_path=supergraph))
+    server.configure_logging(log_level, log_format=settings.log_format)
+    try:
+        app = server.create_app(
+            supergraph_path=None if settings.supergraph_url else supergraph, settings=settings
+        )
+    except server.StartupError as exc:
+        raise CliError(str(exc)) from exc
+    return Service(name="router", host=host, port=port, app=app)
 
 
 def _router(args: argparse.Namespace) -> int:
-    from ._dev import serve_all
+    from ._dev import run, serve_all
 
-    service = _router_service(args.supergraph, host=args.host, port=args.port)
-    return asyncio.run(serve_all([service], log_level=args.log_level))
+    service = _router_service(args.supergraph, host=args.host, port=args.port, log_level=args.log_level)
+    return run(serve_all([service], log_level=args.log_level))
 
 
 def _seed(args: argparse.Namespace) -> int:

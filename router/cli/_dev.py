@@ -12,13 +12,27 @@ import errno
 import signal
 import socket
 import sys
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import uvicorn
 
-__all__ = ["PortInUse", "Service", "bind", "serve_all"]
+__all__ = ["PortInUse", "Service", "bind", "run", "serve_all"]
+
+
+def run(main: Coroutine[Any, Any, int]) -> int:
+    """Run ``main`` on uvloop when it is installed (uvicorn[standard] brings it), else asyncio's loop.
+
+    uvicorn's own ``loop="auto"`` only applies when uvicorn creates the loop; here the CLI creates it
+    (several servers share one loop), so the choice is made here.
+    """
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(main)
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        return runner.run(main)
 
 
 class PortInUse(Exception):

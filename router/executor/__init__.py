@@ -6,25 +6,37 @@
 
 from __future__ import annotations
 
+from ._breaker import BreakerPolicy, BreakerState, CircuitBreaker, CircuitBreakers
 from ._cache import LruCache
 from ._execute import PlanResult, execute_plan
-from ._fetch import SubgraphClient, SubgraphResponse
+from ._fetch import FetchObserver, SubgraphClient, SubgraphResponse
 from ._gateway import Gateway, Planner, SupergraphView
+from ._operation import DocumentRule
 from ._possible_types import PossibleTypes
+from ._response_errors import client_error
+from ._retry import RetryPolicy
 from ._shape import shape_response
 from .errors import (
     ExecutorError,
     GatewayConfigError,
     InvalidSubgraphResponse,
+    SubgraphCircuitOpen,
     SubgraphError,
     SubgraphHttpError,
     SubgraphRequestFailed,
     SubgraphTimeout,
+    SubgraphUnreachable,
     UnknownSubgraph,
 )
 
 __all__ = [
+    "BreakerPolicy",
+    "BreakerState",
+    "CircuitBreaker",
+    "CircuitBreakers",
+    "DocumentRule",
     "ExecutorError",
+    "FetchObserver",
     "Gateway",
     "GatewayConfigError",
     "InvalidSubgraphResponse",
@@ -32,14 +44,18 @@ __all__ = [
     "PlanResult",
     "Planner",
     "PossibleTypes",
+    "RetryPolicy",
+    "SubgraphCircuitOpen",
     "SubgraphClient",
     "SubgraphError",
     "SubgraphHttpError",
     "SubgraphRequestFailed",
     "SubgraphResponse",
     "SubgraphTimeout",
+    "SubgraphUnreachable",
     "SupergraphView",
     "UnknownSubgraph",
+    "client_error",
     "execute_plan",
     "shape_response",
 ]

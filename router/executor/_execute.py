@@ -221,6 +221,8 @@ class _PlanRun:
             variables=variables,
             operation_name=fetch.operation_name,
             headers=self._headers,
+            # Entity fetches are queries even in a mutation's plan: only root mutation fields are not.
+            idempotent=fetch.operation_kind == "query",
         )
 
 

@@ -2,11 +2,16 @@
 
 This module is the boundary where httpx and JSON decoding errors become ``SubgraphError``s (see
 ``errors.py``), so the plan walker only ever deals with a decoded response or one of our exceptions.
+It is also where the fetch policies apply, in this order: the subgraph's circuit breaker (fail fast
+when open), its timeout (per subgraph, else the default), retries of idempotent fetches; and where
+each attempt is reported to a ``FetchObserver`` (the server turns those reports into metrics, so the
+executor never imports the server).
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -15,16 +20,22 @@ import orjson
 
 from .errors import (
     InvalidSubgraphResponse,
+    SubgraphCircuitOpen,
+    SubgraphError,
     SubgraphHttpError,
     SubgraphRequestFailed,
     SubgraphTimeout,
+    SubgraphUnreachable,
     UnknownSubgraph,
 )
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-__all__ = ["SubgraphClient", "SubgraphResponse"]
+    from ._breaker import BreakerState, CircuitBreakers
+    from ._retry import RetryPolicy
+
+__all__ = ["FetchObserver", "SubgraphClient", "SubgraphResponse"]
 
 # GraphQL over HTTP: prefer the response media type that lets a subgraph report request errors with
 # a 4xx status, and accept the legacy one.
@@ -42,18 +53,55 @@ class SubgraphResponse:
     errors: list[dict[str, Any]]
 
 
+class FetchObserver:
+    """Hears about every subgraph fetch attempt; this base class ignores everything.
+
+    Methods run synchronously on the request path, so an implementation must be cheap (increment a
+    counter, observe a histogram) and must not raise.
+    """
+
+    def fetch_finished(self, service_name: str, seconds: float, error: SubgraphError | None) -> None:
+        """One HTTP attempt ended after ``seconds``: ``error`` is None on success."""
+
+    def fetch_retried(self, service_name: str, retry: int, error: SubgraphError) -> None:
+        """Retry number ``retry`` (1-based) of an idempotent fetch is about to be sent after ``error``."""
+
+    def breaker_changed(self, service_name: str, state: BreakerState) -> None:
+        """The subgraph's circuit breaker moved to ``state``."""
+
+
+_NO_OBSERVER = FetchObserver()
+_UNREACHABLE_ERRORS = (httpx.NetworkError, httpx.RemoteProtocolError, httpx.ProxyError)
+
+
 class SubgraphClient:
     """Sends GraphQL requests to subgraphs by name.
 
     The ``httpx.AsyncClient`` is injected (one pooled client per process; tests pass one with a
     ``MockTransport`` or ``ASGITransport``). ``timeout`` bounds the whole exchange (connect, send,
-    wait, read) of one request, in seconds.
+    wait, read) of one attempt, in seconds; ``timeouts`` overrides it per subgraph name. ``retry``
+    (None: never retry) applies to idempotent fetches only; ``breakers`` (None: no breaker) holds a
+    circuit breaker per subgraph; ``observer`` hears about every attempt.
     """
 
-    def __init__(self, http: httpx.AsyncClient, urls: Mapping[str, str], *, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        urls: Mapping[str, str],
+        *,
+        timeout: float = 30.0,
+        timeouts: Mapping[str, float] | None = None,
+        retry: RetryPolicy | None = None,
+        breakers: CircuitBreakers | None = None,
+        observer: FetchObserver | None = None,
+    ) -> None:
         self._http = http
         self._urls = dict(urls)
         self._timeout = float(timeout)
+        self._timeouts = {name: float(seconds) for name, seconds in (timeouts or {}).items()}
+        self._retry = retry
+        self._breakers = breakers
+        self._observer = observer or _NO_OBSERVER
 
     @property
     def urls(self) -> Mapping[str, str]:
@@ -67,11 +115,13 @@ class SubgraphClient:
         variables: Mapping[str, Any] | None = None,
         operation_name: str | None = None,
         headers: Mapping[str, str] | None = None,
+        idempotent: bool = False,
     ) -> SubgraphResponse:
         """POST ``{query, variables, operationName?}`` and decode the GraphQL response.
 
         Raises a ``SubgraphError`` subclass when no usable response came back; GraphQL errors in a
-        well-formed response are data (``SubgraphResponse.errors``), not exceptions.
+        well-formed response are data (``SubgraphResponse.errors``), not exceptions. ``idempotent``
+        (a query, never a mutation) allows retries under the client's ``RetryPolicy``.
         """
         url = self._urls.get(service_name)
         if url is None:
@@ -79,13 +129,65 @@ class SubgraphClient:
         payload: dict[str, Any] = {"query": query, "variables": variables or {}}
         if operation_name:
             payload["operationName"] = operation_name
+        body = orjson.dumps(payload)
         request_headers = {**headers, **_BASE_HEADERS} if headers else _BASE_HEADERS
+        breaker = self._breakers.for_subgraph(service_name) if self._breakers is not None else None
+        retries = self._retry.max_retries if idempotent and self._retry is not None else 0
+        attempt = 0
+        while True:
+            if breaker is not None and not breaker.allow():
+                raise SubgraphCircuitOpen(
+                    service_name,
+                    f"Subgraph '{service_name}' is failing: its circuit breaker is open, "
+                    f"requests fail fast for {breaker.retry_after():.1f}s.",
+                    retry_after=breaker.retry_after(),
+                )
+            try:
+                response = await self._attempt(service_name, url, body, request_headers)
+            except SubgraphError as exc:
+                if breaker is not None:
+                    breaker.record(exc)
+                if attempt >= retries or self._retry is None or not self._retry.should_retry(exc):
+                    raise
+                attempt += 1
+                self._observer.fetch_retried(service_name, attempt, exc)
+                await asyncio.sleep(self._retry.delay(attempt))
+                continue
+            except BaseException:
+                if breaker is not None:
+                    breaker.release()
+                raise
+            if breaker is not None:
+                breaker.record(None)
+            return response
+
+    async def _attempt(
+        self, service_name: str, url: str, body: bytes, headers: Mapping[str, str]
+    ) -> SubgraphResponse:
+        """One HTTP exchange, timed and reported to the observer."""
+        started = time.perf_counter()
         try:
-            async with asyncio.timeout(self._timeout):
-                response = await self._http.post(url, content=orjson.dumps(payload), headers=request_headers)
+            response = await self._post(service_name, url, body, headers)
+        except SubgraphError as exc:
+            self._observer.fetch_finished(service_name, time.perf_counter() - started, exc)
+            raise
+        self._observer.fetch_finished(service_name, time.perf_counter() - started, None)
+        return response
+
+    async def _post(
+        self, service_name: str, url: str, body: bytes, headers: Mapping[str, str]
+    ) -> SubgraphResponse:
+        timeout = self._timeouts.get(service_name, self._timeout)
+        try:
+            async with asyncio.timeout(timeout):
+                response = await self._http.post(url, content=body, headers=headers)
         except (TimeoutError, httpx.TimeoutException) as exc:
             raise SubgraphTimeout(
-                service_name, f"Request to subgraph '{service_name}' timed out after {self._timeout:g}s."
+                service_name, f"Request to subgraph '{service_name}' timed out after {timeout:g}s."
+            ) from exc
+        except _UNREACHABLE_ERRORS as exc:
+            raise SubgraphUnreachable(
+                service_name, f"HTTP fetch failed from subgraph '{service_name}': {_describe(exc)}"
             ) from exc
         except httpx.HTTPError as exc:
             raise SubgraphRequestFailed(

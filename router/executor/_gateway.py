@@ -28,7 +28,7 @@ from ._shape import shape_response
 from .errors import GatewayConfigError
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
     import httpx
     from graphql import (
@@ -38,6 +38,11 @@ if TYPE_CHECKING:
         GraphQLSchema,
         OperationDefinitionNode,
     )
+
+    from ._breaker import CircuitBreakers
+    from ._fetch import FetchObserver
+    from ._operation import DocumentRule
+    from ._retry import RetryPolicy
 
 __all__ = ["Gateway", "Planner", "SupergraphView"]
 
@@ -86,8 +91,12 @@ class Gateway:
 
     ``http`` is the process's pooled client (tests inject one over ``MockTransport`` or
     ``ASGITransport``). ``subgraph_urls`` overrides the supergraph's routing URLs by subgraph name.
-    ``timeout`` bounds each subgraph request in seconds. ``planner`` replaces the query planner
-    (tests run hand-written plans through the whole pipeline with it).
+    ``timeout`` bounds each subgraph request in seconds (``subgraph_timeouts`` per subgraph name).
+    ``planner`` replaces the query planner (tests run hand-written plans through the whole pipeline
+    with it). ``retry``, ``breakers`` and ``observer`` are the fetch policies and the fetch timing
+    hook (see ``SubgraphClient``); ``breakers`` and ``observer`` outlive a Gateway, so a supergraph
+    reload keeps breaker state and metrics. ``document_rules`` (limits, the introspection switch)
+    run once per document text, before validation; their verdict is cached with the document.
     """
 
     def __init__(
@@ -100,6 +109,11 @@ class Gateway:
         timeout: float = 30.0,
         subgraph_urls: Mapping[str, str] | None = None,
         planner: Planner | None = None,
+        subgraph_timeouts: Mapping[str, float] | None = None,
+        retry: RetryPolicy | None = None,
+        breakers: CircuitBreakers | None = None,
+        observer: FetchObserver | None = None,
+        document_rules: Sequence[DocumentRule] = (),
     ) -> None:
         urls = {**supergraph.subgraphs, **(subgraph_urls or {})}
         missing = sorted(name for name in supergraph.subgraphs if not urls.get(name))
@@ -110,7 +124,16 @@ class Gateway:
             )
         self._supergraph = supergraph
         self._schema = supergraph.api_schema
-        self._client = SubgraphClient(http, urls, timeout=timeout)
+        self._client = SubgraphClient(
+            http,
+            urls,
+            timeout=timeout,
+            timeouts=subgraph_timeouts,
+            retry=retry,
+            breakers=breakers,
+            observer=observer,
+        )
+        self._document_rules = tuple(document_rules)
         self._possible_types = PossibleTypes(self._schema)
         self._planner: Planner = planner or plan
         self._override = ProgressiveOverride.of(supergraph)
@@ -198,6 +221,20 @@ class Gateway:
         )
         return {"data": data, "errors": errors} if errors else {"data": data}
 
+    def operation_name(self, query: str, operation_name: str | None = None) -> str | None:
+        """The name of the operation a request selects, when its document is cached and valid.
+
+        Only reads the document cache (``execute`` fills it), so it costs a dict lookup; the server
+        uses it to label logs and metrics after executing.
+        """
+        parsed = self._documents.get(query)
+        if parsed is None or parsed.document is None:
+            return None
+        operation = select_operation(parsed.document, operation_name)
+        if isinstance(operation, dict) or operation.name is None:
+            return None
+        return operation.name.value
+
     @property
     def subgraph_urls(self) -> Mapping[str, str]:
         """Subgraph name -> the URL fetches are sent to."""
@@ -219,7 +256,7 @@ class Gateway:
             return prepared
         parsed = self._documents.get(query)
         if parsed is None:
-            parsed = parse_and_validate(self._schema, query)
+            parsed = parse_and_validate(self._schema, query, self._document_rules)
             self._documents.put(query, parsed)
         if parsed.document is None:
             return list(parsed.errors)

@@ -8,7 +8,7 @@ response then has no ``data``), never raised.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +27,12 @@ from ._response_errors import ErrorCode, client_error
 if TYPE_CHECKING:
     from graphql import DocumentNode, GraphQLSchema
 
-__all__ = ["ParsedDocument", "coerce_variables", "parse_and_validate", "select_operation"]
+__all__ = ["DocumentRule", "ParsedDocument", "coerce_variables", "parse_and_validate", "select_operation"]
+
+#: A check of a parsed document before validation (e.g. a depth limit): the client errors that
+#: reject the document, or an empty list. Its verdict is cached with the document, so it runs once
+#: per distinct document text, not once per request.
+DocumentRule = Callable[["DocumentNode"], list[dict[str, Any]]]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -39,13 +44,24 @@ class ParsedDocument:
     errors: tuple[dict[str, Any], ...] = ()
 
 
-def parse_and_validate(schema: GraphQLSchema, query: str) -> ParsedDocument:
+def parse_and_validate(
+    schema: GraphQLSchema, query: str, rules: Sequence[DocumentRule] = ()
+) -> ParsedDocument:
+    """Parse, run the caller's ``rules`` (limits), then validate against ``schema``.
+
+    The rules run before validation on purpose: a limit exists to stop an abusive document before
+    any costly work, and validation of a very deep or wide document is such work.
+    """
     try:
         document = parse(query)
     except GraphQLSyntaxError as error:
         return ParsedDocument(
             document=None, fragments={}, errors=(_formatted(error, ErrorCode.GRAPHQL_PARSE_FAILED),)
         )
+    for rule in rules:
+        rule_errors = rule(document)
+        if rule_errors:
+            return ParsedDocument(document=None, fragments={}, errors=tuple(rule_errors))
     errors = validate(schema, document)
     if errors:
         return ParsedDocument(

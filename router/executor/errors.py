@@ -9,11 +9,16 @@ first, so nothing above the fetch layer knows about httpx::
     ExecutorError                     base of everything raised by router.executor
     +-- GatewayConfigError            set-up mistake found when building a Gateway (say what to change)
     +-- SubgraphError                 a subgraph gave no usable response (service_name, code)
-        +-- SubgraphRequestFailed     connection refused/reset, protocol error     SUBGRAPH_REQUEST_FAILED
+        +-- SubgraphRequestFailed     the HTTP exchange failed                      SUBGRAPH_REQUEST_FAILED
+        |   +-- SubgraphUnreachable   connection refused/reset, network or protocol SUBGRAPH_REQUEST_FAILED
         |   +-- SubgraphTimeout       no complete response within the timeout       SUBGRAPH_TIMEOUT
         |   +-- SubgraphHttpError     non-2xx HTTP status (status_code)             SUBGRAPH_REQUEST_FAILED
         |   +-- UnknownSubgraph       the plan names a subgraph without a URL       SUBGRAPH_REQUEST_FAILED
+        +-- SubgraphCircuitOpen       the subgraph's circuit breaker is open        SUBGRAPH_CIRCUIT_OPEN
         +-- InvalidSubgraphResponse   body is not JSON or not a GraphQL response    INVALID_SUBGRAPH_RESPONSE
+
+Which failures are retried (``RetryPolicy``) and which count against a circuit breaker
+(``CircuitBreaker``) is decided by these classes, never by message text.
 """
 
 from __future__ import annotations
@@ -22,10 +27,12 @@ __all__ = [
     "ExecutorError",
     "GatewayConfigError",
     "InvalidSubgraphResponse",
+    "SubgraphCircuitOpen",
     "SubgraphError",
     "SubgraphHttpError",
     "SubgraphRequestFailed",
     "SubgraphTimeout",
+    "SubgraphUnreachable",
     "UnknownSubgraph",
 ]
 
@@ -56,6 +63,14 @@ class SubgraphRequestFailed(SubgraphError):
     """The HTTP exchange with the subgraph failed (connection, protocol, status)."""
 
 
+class SubgraphUnreachable(SubgraphRequestFailed):
+    """No HTTP response at all: connection refused or reset, a network or protocol error.
+
+    Separate from its siblings because it is the failure worth retrying: the request most likely
+    never reached the subgraph (or a pooled keep-alive connection was closed under us).
+    """
+
+
 class SubgraphTimeout(SubgraphRequestFailed):
     """The subgraph did not answer completely within the configured timeout."""
 
@@ -72,6 +87,19 @@ class SubgraphHttpError(SubgraphRequestFailed):
 
 class UnknownSubgraph(SubgraphRequestFailed):
     """The plan names a subgraph the router has no URL for (planner and URLs out of sync)."""
+
+
+class SubgraphCircuitOpen(SubgraphError):
+    """The subgraph's circuit breaker is open: the request was not sent (fail fast).
+
+    ``retry_after`` is how many seconds remain until the breaker lets a trial request through.
+    """
+
+    code = "SUBGRAPH_CIRCUIT_OPEN"
+
+    def __init__(self, service_name: str, message: str, *, retry_after: float) -> None:
+        super().__init__(service_name, message)
+        self.retry_after = retry_after
 
 
 class InvalidSubgraphResponse(SubgraphError):

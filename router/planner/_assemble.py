@@ -50,11 +50,17 @@ class _Assembler:
             ready = sorted(i for i in ids - self.handled if self.graph.steps[i].deps <= self.handled)
             if not ready:
                 raise AssertionError("the fetch graph has a cycle")
-            stages.append(self._parallel(ready, ids, ()))
+            stages.append(self._parallel(ready, ids, (), frozenset(self.handled)))
         return _sequence(stages)
 
-    def _parallel(self, ready: list[int], ids: set[int], inherited: tuple[VarCondition, ...]) -> PlanNode:
-        before = set(self.handled)
+    def _parallel(
+        self, ready: list[int], ids: set[int], inherited: tuple[VarCondition, ...], done: frozenset[int]
+    ) -> PlanNode:
+        """``ready`` steps side by side, each followed by the dependents only it was holding back.
+
+        ``done`` are the steps certainly finished before any of ``ready`` starts: a dependent may
+        follow step ``i`` inside its branch only if everything else it waits for is in ``done``.
+        """
         self.handled.update(ready)
         branches: list[PlanNode] = []
         for i in ready:
@@ -62,13 +68,14 @@ class _Assembler:
             own = tuple(c for c in step.conditions if c not in inherited)
             conditions = tuple(sorted(set(inherited) | set(step.conditions)))
             node: PlanNode = self._fetch(step)
+            after = done | {i}
             exclusive = sorted(
                 d.id
                 for d in self.graph.dependents(i)
-                if d.id in ids and d.id not in self.handled and d.deps - {i} <= before
+                if d.id in ids and d.id not in self.handled and d.deps <= after
             )
             if exclusive:
-                node = _sequence([node, self._parallel(exclusive, ids, conditions)])
+                node = _sequence([node, self._parallel(exclusive, ids, conditions, after)])
             branches.append(_wrap(node, own))
         return branches[0] if len(branches) == 1 else Parallel(nodes=tuple(branches))
 

@@ -184,6 +184,8 @@ def build_fetch_graph(supergraph: Supergraph, tree: QueryTree, operation_kind: O
 
 
 class _Builder:
+    """Walks the query tree, filling steps' selections and creating a step per entity jump."""
+
     def __init__(self, supergraph: Supergraph, graph: FetchGraph) -> None:
         self.supergraph = supergraph
         self.graph = graph
@@ -220,6 +222,9 @@ class _Builder:
                 if item.response_key != f.response_key:
                     renames[f.response_key] = item.response_key
                 if n.children:
+                    if self.is_abstract(f.type_name):
+                        # The response shaper types each object by __typename (type conditions).
+                        item.sub.add_field(_TYPENAME, conditions=(), internal=True)
                     sub_path = (*path, item.response_key, *("@",) * f.list_depth)
                     t, _ = self.add(
                         step,
@@ -258,6 +263,11 @@ class _Builder:
                 touched |= self.jump(step, selection, n, path, conditions, internal=internal)
         return touched, renames
 
+    def is_abstract(self, type_name: str) -> bool:
+        """An interface or union of the supergraph (its objects need ``__typename``)."""
+        t = self.supergraph.types.get(type_name)
+        return t is not None and t.is_abstract
+
     def shape(self, type_name: str, field_name: str, graph: str) -> str:
         """The type ``graph`` declares for the field (it may differ from the supergraph's)."""
         t = self.supergraph.types.get(type_name)
@@ -277,7 +287,14 @@ class _Builder:
         *,
         internal: bool,
     ) -> set[int]:
+        """Select the jump's inputs in ``step`` and its children in an entity step at ``path``.
+
+        The entity step is shared with other jumps into the same subgraph at the same path and
+        condition when that makes no cycle; it waits for every step producing an input.
+        """
         selection.add_field(_TYPENAME, conditions=(), internal=True)
+        # Inputs are fetched whatever the jump's own condition: they often share a fetch with
+        # unconditional fields, which costs less than a separate conditional fetch.
         producers, renames = self.add(
             step, selection, jump.inputs, path, jump.source_type, conditions, (), internal=True
         )
@@ -309,6 +326,11 @@ class _Builder:
                 path=(f"... on {source}", "__typename"), set_value_to=jump.target_type
             )
         output = child.selection.add_fragment(jump.target_type, ()).sub
+        if self.is_abstract(jump.target_type) and not self.supergraph.is_interface_object(
+            jump.target_type, jump.graph
+        ):
+            # The real type of an interface entity (an @interfaceObject only knows the interface).
+            output.add_field(_TYPENAME, conditions=(), internal=True)
         touched, _ = self.add(
             child, output, jump.children, path, jump.target_type, conditions, common, internal=internal
         )

@@ -1,8 +1,11 @@
-"""The router's HTTP edge: GraphQL over HTTP, GraphiQL, health."""
+"""The router's HTTP edge: GraphQL over HTTP, GraphiQL, health, metrics, limits, persisted queries."""
 
 from __future__ import annotations
 
 from ._app import StartupError, create_app
+from ._limits import LimitCode
+from ._logging import JsonFormatter, configure_logging
+from ._reload import ReloadOutcome
 from ._settings import RouterSettings
 
-__all__ = ["RouterSettings", "StartupError", "create_app"]
+__all__ = ["JsonFormatter", "LimitCode", "ReloadOutcome", "RouterSettings", "StartupError", "configure_logging", "create_app"]

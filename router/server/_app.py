@@ -1,10 +1,16 @@
-"""The router's ASGI app: ``/graphql`` (POST, GET), GraphiQL, health.
+"""The router's ASGI app: ``/graphql`` (POST, GET), GraphiQL, health, metrics.
 
-One pooled ``httpx.AsyncClient`` is created in the lifespan and shared by every subgraph fetch.
+Everything long-lived is built once: in ``create_app`` what needs no I/O (settings turned into
+policies, limits into document rules, the header allow-list, the metrics registry), in the lifespan
+what does (the one pooled ``httpx.AsyncClient`` shared by every subgraph fetch, the Gateway, the
+persisted-query store, the supergraph poller). A request then reads the current Gateway once and
+does only its own work.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -18,13 +24,22 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
-from router.executor import Gateway
-from router.supergraph import SupergraphError, load_supergraph
+from router.executor import (
+    BreakerPolicy,
+    CircuitBreakers,
+    ExecutorError,
+    Gateway,
+    RetryPolicy,
+)
+from router.supergraph import Supergraph, SupergraphError, load_supergraph
 
+from ._access_log import AccessLogMiddleware, RequestRecord, request_record
 from ._graphiql import asset_response, graphiql_page
+from ._headers import HeaderPropagation
+from ._health import SubgraphProbe
 from ._http import (
     GRAPHQL_RESPONSE_JSON,
     BadRequest,
@@ -32,14 +47,17 @@ from ._http import (
     read_params,
     violates_csrf_rules,
 )
+from ._limits import Limits, document_too_large
+from ._metrics import CONTENT_TYPE_LATEST, RouterMetrics
+from ._persisted import MemoryQueryStore, PersistedQueries, PersistedQueryStore, RedisQueryStore
+from ._reload import FileSource, Runtime, SourceError, SupergraphReloader, SupergraphSource, UrlSource
 from ._settings import RouterSettings
 
-__all__ = ["create_app"]
+__all__ = ["StartupError", "create_app"]
 
 log = logging.getLogger("router")
 
-#: Request headers passed on to subgraphs (everything else, hop-by-hop headers included, is dropped).
-_PROPAGATED_HEADERS = ("authorization", "x-request-id")
+_JSON = "application/json"
 
 
 class StartupError(Exception):
@@ -54,39 +72,146 @@ def create_app(
     http_transport: httpx.AsyncBaseTransport | None = None,
     subgraph_urls: Mapping[str, str] | None = None,
 ) -> Starlette:
+    """The router app.
+
+    The supergraph comes from ``supergraph_sdl`` (fixed: no hot reload), else ``supergraph_path``,
+    else ``settings.supergraph_url`` (fetched when the app starts), else ``settings.supergraph_path``.
+    ``http_transport`` replaces the network for subgraph fetches, probes and the supergraph URL
+    (tests route them to in-process apps).
+    """
     settings = settings or RouterSettings()
+    urls = {**settings.subgraph_urls, **(subgraph_urls or {})}
+    metrics = RouterMetrics(max_operation_names=settings.metrics_max_operation_names) if settings.metrics else None
+    rules = Limits(
+        max_depth=settings.max_depth,
+        max_aliases=settings.max_aliases,
+        max_root_fields=settings.max_root_fields,
+        introspection=settings.introspection_enabled,
+    ).rules()
+    propagation = HeaderPropagation(settings.propagate_headers)
+    retry = (
+        RetryPolicy(
+            max_retries=settings.retry_attempts,
+            backoff_seconds=settings.retry_backoff_seconds,
+            max_backoff_seconds=settings.retry_max_backoff_seconds,
+        )
+        if settings.retry_attempts
+        else None
+    )
+    breakers = (
+        CircuitBreakers(
+            BreakerPolicy(
+                failure_threshold=settings.breaker_failure_threshold,
+                cool_down_seconds=settings.breaker_cool_down_seconds,
+            ),
+            observer=metrics,
+        )
+        if settings.circuit_breaker
+        else None
+    )
+
     sdl = supergraph_sdl
-    if sdl is None:
-        path = supergraph_path or settings.supergraph_path
+    path: Path | None = None
+    if sdl is None and (supergraph_path is not None or settings.supergraph_url is None):
+        path = Path(supergraph_path or settings.supergraph_path)
         try:
-            sdl = Path(path).read_text()
+            sdl = path.read_text()
         except OSError as exc:
             raise StartupError(f"cannot read the supergraph {path}: {exc.strerror}") from exc
-    urls = {**settings.subgraph_urls, **(subgraph_urls or {})}
-    try:
-        supergraph = load_supergraph(sdl)
-    except SupergraphError as exc:
-        raise StartupError(f"the supergraph is not valid: {exc}") from exc
+    supergraph = _load(sdl) if sdl is not None else None
+    if supergraph is not None:
+        _check_timeouts(settings, supergraph)
+
+    def build_gateway(http: httpx.AsyncClient, loaded: Supergraph) -> Gateway:
+        return Gateway(
+            loaded,
+            http=http,
+            subgraph_urls=urls or None,
+            plan_cache_size=settings.plan_cache_size,
+            timeout=settings.subgraph_timeout_seconds,
+            subgraph_timeouts=settings.subgraph_timeouts,
+            retry=retry,
+            breakers=breakers,
+            observer=metrics,
+            document_rules=rules,
+        )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         limits = httpx.Limits(max_connections=settings.max_connections, max_keepalive_connections=settings.max_connections)
-        async with httpx.AsyncClient(
-            transport=http_transport, limits=limits, timeout=settings.subgraph_timeout_seconds
-        ) as http:
-            app.state.gateway = Gateway(
-                supergraph, http=http, subgraph_urls=urls or None, plan_cache_size=settings.plan_cache_size
+        # The per-attempt timeout is enforced by the fetch layer (per subgraph); httpx only needs a
+        # ceiling so that nothing waits forever.
+        ceiling = max([settings.subgraph_timeout_seconds, *settings.subgraph_timeouts.values()])
+        async with httpx.AsyncClient(transport=http_transport, limits=limits, timeout=ceiling) as http:
+            source: SupergraphSource | None = None
+            if path is not None and supergraph_sdl is None:
+                source = FileSource(path)
+            elif settings.supergraph_url is not None and supergraph_sdl is None:
+                source = UrlSource(settings.supergraph_url, http)
+            initial = supergraph
+            sha256: str | None = None
+            if source is not None:
+                try:
+                    text = await source.read()
+                except SourceError as exc:
+                    raise StartupError(f"cannot load the supergraph: {exc}") from exc
+                if text is not None:
+                    sha256 = text.sha256
+                    if initial is None:
+                        initial = _load(text.sdl)
+                        _check_timeouts(settings, initial)
+            if initial is None:  # pragma: no cover - a first read always returns the text
+                raise StartupError("the supergraph source returned nothing")
+            try:
+                gateway = build_gateway(http, initial)
+            except ExecutorError as exc:
+                raise StartupError(str(exc)) from exc
+            runtime = Runtime(gateway, supergraph_sha256=sha256)
+            app.state.runtime = runtime
+            app.state.supergraph = initial
+            app.state.probe = SubgraphProbe(
+                http, timeout=settings.ready_probe_timeout_seconds, cache_seconds=settings.ready_cache_seconds
             )
-            yield
+            app.state.reloader = (
+                SupergraphReloader(source, runtime, lambda text: build_gateway(http, load_supergraph(text)))
+                if source is not None
+                else None
+            )
+            store: PersistedQueryStore | None = None
+            if settings.apq:
+                store = (
+                    RedisQueryStore.from_url(
+                        settings.apq_redis_url, ttl_seconds=settings.apq_ttl_seconds, memory_size=settings.apq_cache_size
+                    )
+                    if settings.apq_redis_url
+                    else MemoryQueryStore(settings.apq_cache_size)
+                )
+            app.state.persisted = PersistedQueries(store)
+            poller = (
+                asyncio.create_task(app.state.reloader.run(settings.supergraph_poll_seconds))
+                if app.state.reloader is not None and settings.supergraph_poll_seconds > 0
+                else None
+            )
+            try:
+                yield
+            finally:
+                if poller is not None:
+                    poller.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await poller
+                await app.state.persisted.aclose()
 
     async def graphql(request: Request) -> Response:
         if request.method == "GET" and settings.graphiql and _wants_html(request):
             return graphiql_page()
+        record = request_record(request)
+        record.graphql = True
         media_type = choose_media_type(request.headers.get("accept"))
         if media_type is None:
-            return _error_response(
-                "Accept must allow application/graphql-response+json or application/json", 406
-            )
+            record.errors = 1
+            return _error_response("Accept must allow application/graphql-response+json or application/json", 406)
+        runtime: Runtime = request.app.state.runtime
+        gateway = runtime.gateway  # read once: a reload during this request does not affect it
         try:
             if settings.csrf_prevention and violates_csrf_rules(request):
                 raise BadRequest(
@@ -94,23 +219,34 @@ def create_app(
                     "Send Content-Type: application/json, or a GraphQL-Require-Preflight header."
                 )
             params = await read_params(request, max_body_bytes=settings.max_body_bytes)
-            gateway: Gateway = request.app.state.gateway
-            if request.method == "GET" and gateway.operation_type(
-                params.query, params.operation_name
-            ) not in (None, OperationType.QUERY):
+            persisted: PersistedQueries = request.app.state.persisted
+            query = await persisted.resolve(params.query, params.extensions)
+            if isinstance(query, dict):
+                record.operation_name = params.operation_name
+                return _graphql_errors([query], media_type, record)
+            if (too_large := document_too_large(query, settings.max_document_bytes)) is not None:
+                return _graphql_errors([too_large], media_type, record)
+            if request.method == "GET" and gateway.operation_type(query, params.operation_name) not in (
+                None,
+                OperationType.QUERY,
+            ):
                 raise BadRequest(
                     "Only queries can be sent with GET; send mutations with POST.",
                     status=405,
                     headers={"Allow": "POST"},
                 )
         except BadRequest as exc:
+            record.errors = 1
             return _error_response(exc.message, exc.status, headers=exc.headers, media_type=media_type)
 
-        headers = {name: value for name in _PROPAGATED_HEADERS if (value := request.headers.get(name))}
+        headers = propagation.select(request.headers, record.request_id)
         include_plan = settings.mode == "development" and bool(request.headers.get("x-include-query-plan"))
         result = await gateway.execute(
-            params.query, params.variables, params.operation_name, headers=headers, include_plan=include_plan
+            query, params.variables, params.operation_name, headers=headers, include_plan=include_plan
         )
+        record.operation_name = gateway.operation_name(query, params.operation_name) or params.operation_name
+        record.valid = "data" in result
+        record.errors = len(result.get("errors", ()))
         # graphql-response+json: a response without "data" never reached execution -> 400.
         status = 400 if media_type == GRAPHQL_RESPONSE_JSON and "data" not in result else 200
         return Response(orjson.dumps(result), status_code=status, media_type=media_type)
@@ -119,13 +255,25 @@ def create_app(
         return graphiql_page()
 
     async def live(_request: Request) -> Response:
-        return JSONResponse({"status": "ok"})
+        return _json({"status": "ok"})
 
     async def ready(request: Request) -> Response:
-        gateway: Gateway = request.app.state.gateway
-        return JSONResponse({"status": "ok", "subgraphs": sorted(gateway.subgraph_urls)})
+        runtime: Runtime = request.app.state.runtime
+        probe: SubgraphProbe = request.app.state.probe
+        readiness = await probe.check(runtime.gateway.subgraph_urls)
+        down = readiness.down
+        body = {
+            "status": "unavailable" if down else "ok",
+            "subgraphs": {name: "up" if up else "down" for name, up in sorted(readiness.subgraphs.items())},
+            "down": down,
+        }
+        return _json(body, status=503 if down else 200)
 
-    middleware = []
+    async def metrics_endpoint(_request: Request) -> Response:
+        assert metrics is not None
+        return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
+
+    middleware = [Middleware(AccessLogMiddleware, metrics=metrics)]
     if settings.cors_origins:
         middleware.append(
             Middleware(
@@ -133,6 +281,7 @@ def create_app(
                 allow_origins=list(settings.cors_origins),
                 allow_methods=["GET", "POST", "OPTIONS"],
                 allow_headers=["content-type", "authorization", "graphql-require-preflight", "x-request-id"],
+                expose_headers=["x-request-id"],
                 allow_credentials=settings.cors_allow_credentials,
                 max_age=600,
             )
@@ -142,6 +291,8 @@ def create_app(
         Route("/health/live", live, methods=["GET"]),
         Route("/health/ready", ready, methods=["GET"]),
     ]
+    if metrics is not None:
+        routes.append(Route("/metrics", metrics_endpoint, methods=["GET"]))
     if settings.graphiql:
         routes += [
             Route("/", graphiql, methods=["GET"]),
@@ -149,8 +300,26 @@ def create_app(
         ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.settings = settings
-    app.state.supergraph = supergraph
+    app.state.metrics = metrics
+    if supergraph is not None:
+        app.state.supergraph = supergraph
     return app
+
+
+def _load(sdl: str) -> Supergraph:
+    try:
+        return load_supergraph(sdl)
+    except SupergraphError as exc:
+        raise StartupError(f"the supergraph is not valid: {exc}") from exc
+
+
+def _check_timeouts(settings: RouterSettings, supergraph: Supergraph) -> None:
+    unknown = sorted(set(settings.subgraph_timeouts) - set(supergraph.subgraphs))
+    if unknown:
+        raise StartupError(
+            f"ROUTER_SUBGRAPH_TIMEOUTS names unknown subgraph(s) {', '.join(unknown)}; "
+            f"the supergraph has {', '.join(sorted(supergraph.subgraphs))}"
+        )
 
 
 def _wants_html(request: Request) -> bool:
@@ -158,12 +327,23 @@ def _wants_html(request: Request) -> bool:
     return "text/html" in accept and "query" not in request.query_params
 
 
+def _json(body: Any, *, status: int = 200) -> Response:
+    return Response(orjson.dumps(body), status_code=status, media_type=_JSON)
+
+
+def _graphql_errors(errors: list[dict[str, Any]], media_type: str, record: RequestRecord) -> Response:
+    """A response with request errors only (nothing executed): 400 for graphql-response+json."""
+    record.errors = len(errors)
+    status = 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
+    return Response(orjson.dumps({"errors": errors}), status_code=status, media_type=media_type)
+
+
 def _error_response(
     message: str,
     status: int,
     *,
     headers: Mapping[str, str] | None = None,
-    media_type: str = "application/json",
+    media_type: str = _JSON,
 ) -> Response:
     body: dict[str, Any] = {"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]}
     return Response(orjson.dumps(body), status_code=status, media_type=media_type, headers=dict(headers or {}))

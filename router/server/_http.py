@@ -41,7 +41,9 @@ class BadRequest(Exception):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class GraphQLParams:
-    query: str
+    """A request's parameters; ``query`` is None only for an automatic persisted query by hash."""
+
+    query: str | None
     variables: dict[str, Any] | None = None
     operation_name: str | None = None
     extensions: dict[str, Any] | None = None
@@ -120,13 +122,17 @@ async def read_params(request: Request, *, max_body_bytes: int) -> GraphQLParams
 
 def _params_from_mapping(payload: dict[str, Any], *, from_url: bool) -> GraphQLParams:
     query = payload.get("query")
-    if not isinstance(query, str) or not query.strip():
-        raise BadRequest("'query' must be a non-empty string")
     variables = payload.get("variables")
     extensions = payload.get("extensions")
     if from_url:
         variables = _json_param("variables", variables)
         extensions = _json_param("extensions", extensions)
+    # An automatic persisted query may leave the query out: the hash stands for it.
+    persisted = isinstance(extensions, dict) and "persistedQuery" in extensions
+    if query is None and persisted:
+        pass
+    elif not isinstance(query, str) or not query.strip():
+        raise BadRequest("'query' must be a non-empty string")
     if variables is not None and not isinstance(variables, dict):
         raise BadRequest("'variables' must be a JSON object")
     if extensions is not None and not isinstance(extensions, dict):

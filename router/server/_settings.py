@@ -1,4 +1,10 @@
-"""Router settings (pydantic-settings; environment variables prefixed ``ROUTER_``)."""
+"""Router settings (pydantic-settings; environment variables prefixed ``ROUTER_``).
+
+Mappings and lists are JSON in the environment, e.g.
+``ROUTER_PROPAGATE_HEADERS='["authorization","x-tenant"]'`` or
+``ROUTER_SUBGRAPH_TIMEOUTS='{"reviews": 2.5}'``. A limit set to ``null`` (or left unset where the
+default is None) is off.
+"""
 
 from __future__ import annotations
 
@@ -15,16 +21,73 @@ class RouterSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ROUTER_", extra="ignore", frozen=True)
 
     mode: Literal["development", "production"] = "development"
+
+    # --- the supergraph and its hot reload -----------------------------------------------------
     supergraph_path: Path = Path("schema/supergraph.graphql")
+    #: Load the supergraph from this URL instead of ``supergraph_path`` (e.g. a schema registry).
+    supergraph_url: str | None = None
+    #: Poll the supergraph file (mtime, then content hash) or URL this often and swap in a new valid
+    #: one; 0 turns hot reload off.
+    supergraph_poll_seconds: float = Field(default=0.0, ge=0)
     #: Subgraph URLs that replace the supergraph's routing URLs (JSON in ``ROUTER_SUBGRAPH_URLS``),
     #: for deployments where services reach each other under other names.
     subgraph_urls: dict[str, str] = Field(default_factory=dict)
+
+    # --- browser-facing ------------------------------------------------------------------------
     #: Origins allowed to call the router from a browser (CORS); empty: same origin only.
     cors_origins: tuple[str, ...] = ()
     cors_allow_credentials: bool = False
     csrf_prevention: bool = True
     graphiql: bool = True
+
+    # --- subgraph fetches ----------------------------------------------------------------------
     subgraph_timeout_seconds: float = Field(default=10.0, gt=0)
+    #: Per-subgraph timeouts in seconds by subgraph name (JSON object); others use the default.
+    subgraph_timeouts: dict[str, float] = Field(default_factory=dict)
+    #: Client request headers passed on to every subgraph (lower-case names). Hop-by-hop headers
+    #: are never passed, whatever this says; ``x-request-id`` is always sent (the router's id).
+    propagate_headers: tuple[str, ...] = ("authorization",)
+    #: Extra attempts of a failed idempotent fetch (queries only; connection errors, 502/503/504).
+    retry_attempts: int = Field(default=2, ge=0)
+    retry_backoff_seconds: float = Field(default=0.05, ge=0)
+    retry_max_backoff_seconds: float = Field(default=1.0, ge=0)
+    circuit_breaker: bool = True
+    #: Consecutive failures (unreachable, timeout, 5xx) that open a subgraph's circuit.
+    breaker_failure_threshold: int = Field(default=5, ge=1)
+    #: How long an open circuit fails fast before one trial request is let through.
+    breaker_cool_down_seconds: float = Field(default=10.0, ge=0)
     max_connections: int = Field(default=200, gt=0)
+
+    # --- limits (checked once per distinct document, the verdict cached with it) -----------------
     max_body_bytes: int = Field(default=1_000_000, gt=0)
+    max_document_bytes: int | None = Field(default=100_000, gt=0)
+    #: Nesting of selection sets (``{ a { b } }`` is 2), fragments expanded. The standard
+    #: introspection query (graphql-core, GraphiQL) is about 15 deep.
+    max_depth: int | None = Field(default=20, gt=0)
+    #: Aliased fields in an operation, fragments expanded (an alias repeats a field's work).
+    max_aliases: int | None = Field(default=30, gt=0)
+    #: Fields in an operation's root selection set, fragments expanded (each may be a fetch).
+    max_root_fields: int | None = Field(default=20, gt=0)
+    #: ``__schema``/``__type``; None: on in development mode, off in production mode.
+    introspection: bool | None = None
+
+    # --- automatic persisted queries (Apollo APQ) ----------------------------------------------
+    apq: bool = True
+    apq_cache_size: int = Field(default=1000, gt=0)
+    #: Share persisted queries between router instances through Redis (e.g. redis://host:6379/0).
+    apq_redis_url: str | None = None
+    apq_ttl_seconds: int = Field(default=86_400, gt=0)
+
+    # --- caches, health, observability ---------------------------------------------------------
     plan_cache_size: int = Field(default=1000, gt=0)
+    #: How long a readiness verdict (a probe of every subgraph) is reused.
+    ready_cache_seconds: float = Field(default=5.0, ge=0)
+    ready_probe_timeout_seconds: float = Field(default=1.0, gt=0)
+    metrics: bool = True
+    #: Distinct operation names kept as metric labels; later ones are counted as "(other)".
+    metrics_max_operation_names: int = Field(default=500, gt=0)
+    log_format: Literal["json", "text"] = "json"
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return self.mode == "development" if self.introspection is None else self.introspection

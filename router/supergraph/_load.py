@@ -118,6 +118,7 @@ class _Names:
         self.inaccessible = self.directive_of("inaccessible", "inaccessible")
         self.authenticated = self.directive_of("authenticated", "authenticated")
         self.requires_scopes = self.directive_of("requiresScopes", "requiresScopes")
+        self.policy = self.directive_of("policy", "policy")
 
     def directive_of(self, spec: str, directive: str) -> str | None:
         for link in self._links:
@@ -168,8 +169,8 @@ def _graph(args: dict[str, Any], graphs: dict[str, str], where: str) -> str | No
     return graphs[value]
 
 
-def _scopes(args: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(str(s) for s in group) for group in args.get("scopes") or ())
+def _scopes(args: dict[str, Any], name: str = "scopes") -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(str(s) for s in group) for group in args.get(name) or ())
 
 
 def _read_type(named: GraphQLNamedType, names: _Names, graphs: dict[str, str]) -> SupergraphType:
@@ -192,6 +193,7 @@ def _read_type(named: GraphQLNamedType, names: _Names, graphs: dict[str, str]) -
     members: dict[str, list[str]] = {}
     inaccessible = authenticated = False
     scopes: tuple[tuple[str, ...], ...] = ()
+    policies: tuple[tuple[str, ...], ...] = ()
     for d in _directives(named):
         name = d.name.value
         args = _args(d)
@@ -222,6 +224,8 @@ def _read_type(named: GraphQLNamedType, names: _Names, graphs: dict[str, str]) -
             authenticated = True
         elif name == names.requires_scopes:
             scopes = _scopes(args)
+        elif name == names.policy:
+            policies = _scopes(args, "policies")
     fields: dict[str, SupergraphField] = {}
     if isinstance(named, GraphQLObjectType | GraphQLInterfaceType | GraphQLInputObjectType):
         for field_name, f in named.fields.items():
@@ -246,6 +250,7 @@ def _read_type(named: GraphQLNamedType, names: _Names, graphs: dict[str, str]) -
         inaccessible=inaccessible,
         authenticated=authenticated,
         requires_scopes=scopes,
+        policies=policies,
     )
 
 
@@ -256,6 +261,7 @@ def _read_field(
     joins: list[FieldJoin] = []
     inaccessible = authenticated = False
     scopes: tuple[tuple[str, ...], ...] = ()
+    policies: tuple[tuple[str, ...], ...] = ()
     for d in _directives(f):
         name = d.name.value
         args = _args(d)
@@ -278,6 +284,8 @@ def _read_field(
             authenticated = True
         elif name == names.requires_scopes:
             scopes = _scopes(args)
+        elif name == names.policy:
+            policies = _scopes(args, "policies")
     return SupergraphField(
         name=field_name,
         type=str(f.type),
@@ -286,6 +294,7 @@ def _read_field(
         inaccessible=inaccessible,
         authenticated=authenticated,
         requires_scopes=scopes,
+        policies=policies,
     )
 
 

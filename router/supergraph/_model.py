@@ -93,6 +93,7 @@ class SupergraphField:
     inaccessible: bool = False
     authenticated: bool = False
     requires_scopes: tuple[tuple[str, ...], ...] = ()
+    policies: tuple[tuple[str, ...], ...] = ()
 
     def join(self, graph: str) -> FieldJoin | None:
         for j in self.joins:
@@ -118,6 +119,7 @@ class SupergraphType:
     inaccessible: bool = False
     authenticated: bool = False
     requires_scopes: tuple[tuple[str, ...], ...] = ()
+    policies: tuple[tuple[str, ...], ...] = ()
 
     @property
     def graphs(self) -> tuple[str, ...]:
@@ -153,9 +155,6 @@ class Supergraph:
     join_version: str
     possible: Mapping[tuple[str, str | None], tuple[str, ...]] = field(repr=False)
     """(abstract or object type, graph or None for the supergraph) -> sorted possible object types."""
-
-    def type(self, name: str) -> SupergraphType:
-        return self.types[name]
 
     def type_in_graph(self, type_name: str, graph: str) -> bool:
         """Whether ``graph`` defines ``type_name`` (types without ``@join__type`` exist everywhere)."""

@@ -1,8 +1,8 @@
 """Merge identical selections ("Field Collection", GraphQL spec 6.3.2) and drop redundant fragments.
 
 Fields with the same response key and conditions merge their sub-selections; fragments on the
-parent's own type (or an abstract type it implements) without conditions are inlined; fragments that
-can never match the parent type are dropped.
+parent's own type (or, in an object, on an abstract type it implements) without conditions are
+inlined; fragments that can never match the parent type are dropped.
 """
 
 from __future__ import annotations
@@ -98,8 +98,6 @@ def _flatten(
                 continue  # can never match
             if supergraph.types[type_name].kind == "object":
                 tc = None  # an object inside an abstract condition it implements: same type
-            elif supergraph.types[tc].is_abstract and parent_possible <= possible:
-                tc = None  # the parent's runtime types all satisfy the condition
         if tc is None or tc == type_name:
             if not s.conditions:
                 out.extend(_flatten(supergraph, type_name, s.selections))

@@ -7,15 +7,6 @@ catalog returns Books and Movies (``search``, ``media``); store returns a Song a
 
 from __future__ import annotations
 
-import pytest
-
-MISSING_TYPENAME = (
-    "router bug: subgraph fetches of union/interface fields do not select __typename (catalog is sent "
-    "'search { ... on Movie { title } }', store 'featured { ... on Book { __typename id } ... on Song "
-    "{ id title } }'), so the items cannot be typed and every type condition is dropped: the Movie/Song "
-    "items come back as {} (silent data loss)"
-)
-
 FEATURE = "abstract"
 
 
@@ -66,7 +57,6 @@ async def test_union_from_the_other_subgraph_jumps_for_book_titles_only(run, fed
     assert federation.representations("catalog") == [[{"__typename": "Book", "id": "b2"}]]
 
 
-@pytest.mark.xfail(strict=True, reason=MISSING_TYPENAME)
 async def test_interface_field_resolved_by_a_different_subgraph_per_member(run):
     response, counts = await run("{ featured { ... on Media { id title } } }")
     assert response == {
@@ -97,14 +87,12 @@ async def test_interface_type_condition_on_an_implementation_unknown_to_the_subg
     assert counts == {"catalog": 1}
 
 
-@pytest.mark.xfail(strict=True, reason=MISSING_TYPENAME)
 async def test_type_condition_on_one_member_leaves_the_other_members_empty(run):
     response, counts = await run("{ featured { ... on Song { title } } }")
     assert response == {"data": {"featured": [{"title": "Hey Jude"}, {}]}}
     assert counts == {"store": 1}
 
 
-@pytest.mark.xfail(strict=True, reason=MISSING_TYPENAME)
 async def test_type_condition_on_one_member_of_a_union_from_the_first_subgraph(run):
     response, counts = await run("{ search { ... on Movie { title } } }")
     assert response == {"data": {"search": [{}, {"title": "Alien"}, {}]}}

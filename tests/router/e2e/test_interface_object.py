@@ -4,14 +4,6 @@ real types; representations sent to ratings say ``Media``."""
 
 from __future__ import annotations
 
-import pytest
-
-TYPENAME_NOT_FETCHED = (
-    "router bug: after ratings (interface object) media is sent '_entities { ... on Media { ... on Movie "
-    "{ director } } }' without __typename, so the items keep __typename 'Media' and the type conditions "
-    "on Book/Movie are dropped (silent data loss: no author/director)"
-)
-
 FEATURE = "interface_object"
 
 
@@ -46,7 +38,6 @@ async def test_typename_of_an_interface_object_is_the_real_type(run):
     assert counts == {"media": 1, "ratings": 1}
 
 
-@pytest.mark.xfail(strict=True, reason=TYPENAME_NOT_FETCHED)
 async def test_type_conditions_on_implementations_from_an_interface_object(run):
     response, counts = await run("{ topRated { rating ... on Book { author } ... on Movie { director } } }")
     assert response == {
@@ -77,7 +68,6 @@ async def test_interface_object_field_inside_a_type_condition(run):
     assert counts == {"media": 1, "ratings": 1}
 
 
-@pytest.mark.xfail(strict=True, reason=TYPENAME_NOT_FETCHED)
 async def test_type_condition_on_one_implementation_from_an_interface_object(run):
     response, counts = await run("{ topRated { id ... on Movie { director } } }")
     assert response == {"data": {"topRated": [{"id": "b1"}, {"id": "m1", "director": "Ridley Scott"}]}}

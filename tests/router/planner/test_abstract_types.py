@@ -14,7 +14,7 @@ def test_interface_fields_resolved_everywhere_stay_on_the_interface() -> None:
         """,
         """
         QueryPlan {
-          Fetch(service: "media") { { feed { id title } } },
+          Fetch(service: "media") { { feed { __typename id title } } },
         }
         """,
     )
@@ -29,7 +29,7 @@ def test_fields_of_implementations_in_another_subgraph_jump_per_type() -> None:
         """
         QueryPlan {
           Sequence {
-            Fetch(service: "media") { { feed { title ... on Book { __typename id } ... on Movie { __typename id } } } },
+            Fetch(service: "media") { { feed { __typename title ... on Book { __typename id } ... on Movie { __typename id } } } },
             Flatten(path: "feed.@|[Book,Movie]") {
               Fetch(service: "extra") { { ... on Book { __typename id } ... on Movie { __typename id } } => { ... on Book { isbn } ... on Movie { rating } } },
             },
@@ -47,7 +47,7 @@ def test_a_union_member_this_subgraph_never_returns_yields_no_fetch() -> None:
         """,
         """
         QueryPlan {
-          Fetch(service: "media") { { search { ... on Movie { title } } } },
+          Fetch(service: "media") { { search { __typename ... on Movie { title } } } },
         }
         """,
     )
@@ -62,7 +62,7 @@ def test_a_union_member_resolved_elsewhere_jumps_with_a_type_filter() -> None:
         """
         QueryPlan {
           Sequence {
-            Fetch(service: "extra") { { recommend { ... on Book { __typename isbn id } ... on Song { artist } } } },
+            Fetch(service: "extra") { { recommend { __typename ... on Book { __typename isbn id } ... on Song { artist } } } },
             Flatten(path: "recommend.@|[Book]") {
               Fetch(service: "media") { { ... on Book { __typename id } } => { ... on Book { title } } },
             },
@@ -80,7 +80,40 @@ def test_a_fragment_on_the_interface_inside_a_union_keeps_its_members() -> None:
         """,
         """
         QueryPlan {
-          Fetch(service: "media") { { search { ... on Media { title } } } },
+          Fetch(service: "media") { { search { __typename ... on Media { title } } } },
+        }
+        """,
+    )
+
+
+def test_an_interface_field_another_subgraph_lacks_is_asked_per_implementation() -> None:
+    assert_plan(
+        "abstract",
+        """
+        { library { id title ... on Movie { rating } ... on Book { isbn } } }
+        """,
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "extra") { { library { __typename id ... on Book { __typename isbn id } ... on Song { title } } } },
+            Flatten(path: "library.@|[Book]") {
+              Fetch(service: "media") { { ... on Book { __typename id } } => { ... on Book { title } } },
+            },
+          },
+        }
+        """,
+    )
+
+
+def test_an_implementation_the_subgraph_does_not_have_is_dropped_from_its_fetch() -> None:
+    assert_plan(
+        "abstract",
+        """
+        { feed { title ... on Song { artist } } }
+        """,
+        """
+        QueryPlan {
+          Fetch(service: "media") { { feed { __typename title } } },
         }
         """,
     )
@@ -94,7 +127,7 @@ def test_no_fetch_for_a_type_condition_the_subgraph_never_returns_keeps_the_rest
         """,
         """
         QueryPlan {
-          Fetch(service: "media") { { search { __typename } feed { title } } },
+          Fetch(service: "media") { { search { __typename } feed { __typename title } } },
         }
         """,
     )

@@ -62,7 +62,7 @@ def test_a_field_typed_differently_by_the_subgraph_is_aliased_and_renamed_back()
         """
         QueryPlan {
           Sequence {
-            Fetch(service: "a", outputRewrites: [things/... on Shirt/size__alias_0 -> size]) { { things { ... on Car { __typename size id } ... on Shirt { size__alias_0: size } } } },
+            Fetch(service: "a", outputRewrites: [things/... on Shirt/size__alias_0 -> size]) { { things { __typename ... on Car { __typename size id } ... on Shirt { size__alias_0: size } } } },
             Flatten(path: "things.@|[Car]") {
               Fetch(service: "b") { { ... on Car { __typename id } } => { ... on Car { model } } },
             },

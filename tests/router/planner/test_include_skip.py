@@ -144,6 +144,30 @@ def test_nested_conditions_wrap_each_fetch_once() -> None:
     )
 
 
+def test_inputs_of_a_conditional_requiring_field_share_the_unconditional_fetch() -> None:
+    assert_plan(
+        "requires",
+        """
+        query ($x: Boolean!) { order(id: 1) { product { name shippingCost @include(if: $x) } } }
+        """,
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "orders") { { order(id: 1) { product { __typename id } } } },
+            Flatten(path: "order.product") {
+              Fetch(service: "catalog") { { ... on Product { __typename id } } => { ... on Product { name weight dims { length } } } },
+            },
+            Include(if: $x) {
+              Flatten(path: "order.product") {
+                Fetch(service: "shipping") { { ... on Product { __typename id weight dims { length } } } => { ... on Product { shippingCost } } },
+              },
+            },
+          },
+        }
+        """,
+    )
+
+
 def test_a_conditional_fragment_keeps_its_condition_in_the_subgraph_query() -> None:
     assert_plan(
         "shop",

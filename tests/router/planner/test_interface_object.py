@@ -15,7 +15,7 @@ def test_an_interface_object_field_is_fetched_with_typename_rewritten() -> None:
         """
         QueryPlan {
           Sequence {
-            Fetch(service: "accounts") { { accounts { name ... on Admin { __typename id } ... on Member { __typename id } } } },
+            Fetch(service: "accounts") { { accounts { __typename name ... on Admin { __typename id } ... on Member { __typename id } } } },
             Flatten(path: "accounts.@|[Admin,Member]") {
               Fetch(service: "billing", inputRewrites: [... on Admin/__typename = "Account", ... on Member/__typename = "Account"]) { { ... on Admin { __typename id } ... on Member { __typename id } } => { ... on Account { plan } } },
             },
@@ -55,7 +55,7 @@ def test_a_fragment_on_an_implementation_jumps_to_the_interface_subgraph() -> No
           Sequence {
             Fetch(service: "billing") { { topAccount { __typename plan id } } },
             Flatten(path: "topAccount") {
-              Fetch(service: "accounts") { { ... on Account { __typename id } } => { ... on Account { ... on Admin { level } ... on Member { points } } } },
+              Fetch(service: "accounts") { { ... on Account { __typename id } } => { ... on Account { __typename ... on Admin { level } ... on Member { points } } } },
             },
           },
         }
@@ -71,7 +71,7 @@ def test_interface_fields_of_the_interface_object_need_no_jump() -> None:
         """,
         """
         QueryPlan {
-          Fetch(service: "billing") { { topAccount { id plan } } },
+          Fetch(service: "billing") { { topAccount { __typename id plan } } },
         }
         """,
     )

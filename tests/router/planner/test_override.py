@@ -77,3 +77,41 @@ def test_labels_the_supergraph_does_not_use_change_nothing() -> None:
         """,
         override_labels=frozenset(["other"]),
     )
+
+
+def test_an_overridden_key_field_is_still_read_by_its_old_subgraph_for_a_jump() -> None:
+    assert_plan(
+        "override",
+        """
+        { account { entries } }
+        """,
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "old") { { account { __typename code } } },
+            Flatten(path: "account") {
+              Fetch(service: "ledger") { { ... on Account { __typename code } } => { ... on Account { entries } } },
+            },
+          },
+        }
+        """,
+    )
+
+
+def test_an_overridden_key_field_asked_by_the_client_comes_from_a_subgraph_that_resolves_it() -> None:
+    assert_plan(
+        "override",
+        """
+        { account { code entries } }
+        """,
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "old") { { account { __typename code } } },
+            Flatten(path: "account") {
+              Fetch(service: "ledger") { { ... on Account { __typename code } } => { ... on Account { code entries } } },
+            },
+          },
+        }
+        """,
+    )

@@ -97,6 +97,38 @@ def test_a_requiring_field_of_the_current_subgraph_jumps_back_into_it() -> None:
     )
 
 
+def test_a_requiring_fetch_waits_for_every_branch_that_produces_its_inputs() -> None:
+    assert_plan(
+        "requires_wait",
+        """
+        { t { z } }
+        """,
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "a") { { t { __typename id } } },
+            Parallel {
+              Flatten(path: "t") {
+                Fetch(service: "b") { { ... on T { __typename id } } => { ... on T { x } } },
+              },
+              Sequence {
+                Flatten(path: "t") {
+                  Fetch(service: "e") { { ... on T { __typename id } } => { ... on T { sku } } },
+                },
+                Flatten(path: "t") {
+                  Fetch(service: "c") { { ... on T { __typename sku } } => { ... on T { y } } },
+                },
+              },
+            },
+            Flatten(path: "t") {
+              Fetch(service: "d") { { ... on T { __typename id x y } } => { ... on T { z } } },
+            },
+          },
+        }
+        """,
+    )
+
+
 def test_requires_in_both_directions_between_two_subgraphs_are_ordered() -> None:
     assert_plan(
         "circular_requires",

@@ -1,4 +1,4 @@
-"""Planner testkit: load a named fixture supergraph, plan an operation, compare the text form."""
+"""Planner testkit: load a named fixture supergraph, plan an operation, check it, compare the text form."""
 
 from __future__ import annotations
 
@@ -8,8 +8,21 @@ from pathlib import Path
 
 from graphql import parse, validate
 
-from router.planner import plan, print_plan
+from router.planner import (
+    Condition,
+    Fetch,
+    Flatten,
+    Parallel,
+    PlanNode,
+    QueryPlan,
+    Sequence,
+    plan,
+    print_plan,
+)
 from router.supergraph import Supergraph, load_supergraph
+
+from .plan_checks import check_inputs_fetched_first
+from .subgraph_schemas import subgraph_schema
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -30,7 +43,33 @@ def plan_text(
     document = parse(operation)
     errors = validate(sg.api_schema, document)
     assert not errors, errors
-    return print_plan(plan(sg, document, operation_name, override_labels=override_labels))
+    query_plan = plan(sg, document, operation_name, override_labels=override_labels)
+    check_plan(fixture, query_plan)
+    return print_plan(query_plan)
+
+
+def check_plan(fixture: str, query_plan: QueryPlan) -> None:
+    """What every plan must satisfy: inputs fetched first; each fetch valid for its subgraph."""
+    check_inputs_fetched_first(query_plan.node)
+    if not (FIXTURES / fixture).is_dir():
+        return  # hand-written supergraph: no subgraph schemas to check against
+    for fetch in fetches(query_plan.node):
+        errors = validate(subgraph_schema(fixture, fetch.service_name), parse(fetch.operation))
+        assert not errors, f"{fetch.service_name}: {fetch.operation}\n{errors}"
+
+
+def fetches(node: PlanNode | None) -> list[Fetch]:
+    """Every fetch of a plan, in plan order."""
+    if node is None:
+        return []
+    if isinstance(node, Fetch):
+        return [node]
+    if isinstance(node, Flatten):
+        return [node.node]
+    if isinstance(node, Sequence | Parallel):
+        return [f for child in node.nodes for f in fetches(child)]
+    assert isinstance(node, Condition)
+    return fetches(node.if_clause) + fetches(node.else_clause)
 
 
 def assert_plan(

@@ -52,3 +52,8 @@ def test_inaccessible_arguments_and_fields_are_removed(sg: Supergraph) -> None:
     assert isinstance(product, GraphQLObjectType)
     assert "internalCode" not in product.fields
     assert product.fields["discount"].args == {}
+
+
+def test_policies_are_recorded_on_fields(sg: Supergraph) -> None:
+    assert sg.types["Product"].fields["price"].policies == (("pricing",),)
+    assert sg.types["Product"].fields["name"].policies == ()

@@ -63,8 +63,10 @@ def test_progressive_override_depends_on_the_enabled_labels(sg: Supergraph) -> N
 
 
 def test_used_overridden_fields_are_not_resolved_by_their_old_subgraph() -> None:
-    join = FieldJoin(graph="a", used_overridden=True)
-    assert not join.is_active(frozenset())
+    sg = load_supergraph(fixture_sdl("override"))
+    join = sg.field_join("Account", "code", "old")
+    assert join is not None and join.used_overridden
+    assert sg.field_graphs("Account", "code", frozenset()) == ("ledger", "new")
 
 
 def test_interface_object_and_implementations_are_per_subgraph(sg: Supergraph) -> None:

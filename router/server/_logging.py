@@ -1,0 +1,52 @@
+"""Structured logs: one JSON object per line, for log shippers (Loki, Elasticsearch, CloudWatch).
+
+``JsonFormatter`` writes ``ts``, ``level``, ``logger``, ``message``, then every field passed with
+``extra=`` (``request_id``, ``operation_name``, ``status``, ``duration_ms`` ...), then ``exc_info``
+as text. ``configure_logging`` installs it on the ``router`` logger only, so the process's other
+loggers (uvicorn, subgraphs in ``supergraph dev``) keep their own format.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+__all__ = ["JsonFormatter", "configure_logging"]
+
+# Attributes every LogRecord has; anything else on a record came from ``extra=``.
+_STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "taskName"}
+
+
+class JsonFormatter(logging.Formatter):
+    """A log record as one line of JSON (orjson: non-JSON values are written as ``str()``)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in record.__dict__.items():
+            if key not in _STANDARD and not key.startswith("_"):
+                entry[key] = value
+        if record.exc_info:
+            entry["exc_info"] = self.formatException(record.exc_info)
+        return orjson.dumps(entry, default=str).decode()
+
+
+def configure_logging(level: str | int = "info", *, log_format: str = "json") -> None:
+    """Send the ``router`` loggers to stderr, one line per record; idempotent."""
+    logger = logging.getLogger("router")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        JsonFormatter() if log_format == "json" else logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")
+    )
+    handler.set_name("router")
+    logger.handlers = [h for h in logger.handlers if h.get_name() != "router"] + [handler]
+    logger.setLevel(level.upper() if isinstance(level, str) else level)
+    logger.propagate = False
