@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import asyncio
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import pytest
 
-from .harness import System, start_system
+from .harness import System, drop_pooled_databases, start_system
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -23,3 +24,8 @@ def system_factory(backend: str, tmp_path: Any) -> Callable[..., AbstractAsyncCo
         return start_system(list(names), backend=backend, tmp_path=tmp_path, **overrides)
 
     return factory
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Drop the PostgreSQL test databases the harness kept for reuse during the session."""
+    asyncio.run(drop_pooled_databases())

@@ -1,0 +1,21 @@
+"""The inventory subgraph's app factory (``uvicorn --factory subgraphs.inventory.app:create_app``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+
+from subgraphs.common import SubgraphSpec, create_subgraph_app
+
+from .models import Base, seed
+from .rest import router
+from .schema import schema
+
+__all__ = ["SPEC", "create_app"]
+
+SPEC = SubgraphSpec(name="inventory", schema=schema, metadata=Base.metadata, seed=seed, rest=router)
+
+
+def create_app(**options: Any) -> FastAPI:
+    return create_subgraph_app(SPEC, **options)

@@ -1,0 +1,1 @@
+"""The orders subgraph: orders of users, placing them (with stock reservations) and their lifecycle."""
