@@ -19,7 +19,14 @@ DEFAULT_CONFIG = Path("supergraph.yaml")
 DEFAULT_SUPERGRAPH = Path("schema/supergraph.graphql")
 
 
+#: Commands whose arguments belong to another package's parser (passed through untouched, --help too).
+_DELEGATED = {"compose": "schema:main_compose", "check": "schema:main_check"}
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in _DELEGATED:
+        return int(_delegate(_DELEGATED[argv[0]])(argparse.Namespace(rest=argv[1:])))
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
@@ -66,13 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p.set_defaults(handler=_sdl)
 
-    for name, help_text in (
-        ("compose", "compose supergraph.yaml into schema/supergraph.graphql"),
-        ("check", "fail when composition breaks, the supergraph is stale, or clients would break"),
-    ):
-        p = commands.add_parser(name, help=help_text, add_help=False)
-        p.add_argument("rest", nargs=argparse.REMAINDER)
-        p.set_defaults(handler=_delegate(f"schema:main_{name}"))
+    # Listed for --help only: main() hands their arguments to the composer's own parser.
+    commands.add_parser("compose", help="compose supergraph.yaml into schema/supergraph.graphql")
+    commands.add_parser("check", help="fail when composition breaks, the supergraph is stale, or clients would break")
 
     p = commands.add_parser("plan", help="print the query plan of an operation")
     p.add_argument("query", help="the operation text, or @file to read it from a file")
@@ -128,7 +131,9 @@ def _dev(args: argparse.Namespace) -> int:
         Service(name=s.name, host=s.host, port=s.port, app=s.load_factory()()) for s in _services(args.config)
     ]
     if not args.no_router:
-        services.append(_router_service(DEFAULT_SUPERGRAPH, host="127.0.0.1", port=4000, log_level=args.log_level))
+        services.append(
+            _router_service(DEFAULT_SUPERGRAPH, host="127.0.0.1", port=4000, log_level=args.log_level)
+        )
     names = ", ".join(f"{s.name} :{s.port}" for s in services)
     print(f"supergraph dev: starting {names} (Ctrl-C stops everything)", file=sys.stderr)
     return run(serve_all(services, log_level=args.log_level))
