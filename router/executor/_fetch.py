@@ -134,17 +134,15 @@ class SubgraphClient:
         breaker = self._breakers.for_subgraph(service_name) if self._breakers is not None else None
         retries = self._retry.max_retries if idempotent and self._retry is not None else 0
         attempt = 0
+        last_error: SubgraphError | None = None
         while True:
             if breaker is not None and not breaker.allow():
-                raise SubgraphCircuitOpen(
-                    service_name,
-                    f"Subgraph '{service_name}' is failing: its circuit breaker is open, "
-                    f"requests fail fast for {breaker.retry_after():.1f}s.",
-                    retry_after=breaker.retry_after(),
-                )
+                # Our own retries opened it: the client learns more from the failure itself.
+                raise last_error or _circuit_open(service_name, breaker.retry_after())
             try:
                 response = await self._attempt(service_name, url, body, request_headers)
             except SubgraphError as exc:
+                last_error = exc
                 if breaker is not None:
                     breaker.record(exc)
                 if attempt >= retries or self._retry is None or not self._retry.should_retry(exc):
@@ -201,6 +199,19 @@ class SubgraphClient:
                 status_code=response.status_code,
             )
         return _decode(service_name, response.content)
+
+
+def _circuit_open(service_name: str, retry_after: float) -> SubgraphCircuitOpen:
+    wait = (
+        f"requests fail fast for {retry_after:.1f}s more"
+        if retry_after > 0
+        else "a trial request is checking whether it recovered"
+    )
+    return SubgraphCircuitOpen(
+        service_name,
+        f"Subgraph '{service_name}' is failing and its circuit breaker is open: {wait}.",
+        retry_after=retry_after,
+    )
 
 
 def _describe(exc: httpx.HTTPError) -> str:

@@ -8,4 +8,12 @@ from ._logging import JsonFormatter, configure_logging
 from ._reload import ReloadOutcome
 from ._settings import RouterSettings
 
-__all__ = ["JsonFormatter", "LimitCode", "ReloadOutcome", "RouterSettings", "StartupError", "configure_logging", "create_app"]
+__all__ = [
+    "JsonFormatter",
+    "LimitCode",
+    "ReloadOutcome",
+    "RouterSettings",
+    "StartupError",
+    "configure_logging",
+    "create_app",
+]

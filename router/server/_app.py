@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -81,7 +82,9 @@ def create_app(
     """
     settings = settings or RouterSettings()
     urls = {**settings.subgraph_urls, **(subgraph_urls or {})}
-    metrics = RouterMetrics(max_operation_names=settings.metrics_max_operation_names) if settings.metrics else None
+    metrics = (
+        RouterMetrics(max_operation_names=settings.metrics_max_operation_names) if settings.metrics else None
+    )
     rules = Limits(
         max_depth=settings.max_depth,
         max_aliases=settings.max_aliases,
@@ -138,7 +141,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        limits = httpx.Limits(max_connections=settings.max_connections, max_keepalive_connections=settings.max_connections)
+        limits = httpx.Limits(
+            max_connections=settings.max_connections, max_keepalive_connections=settings.max_connections
+        )
         # The per-attempt timeout is enforced by the fetch layer (per subgraph); httpx only needs a
         # ceiling so that nothing waits forever.
         ceiling = max([settings.subgraph_timeout_seconds, *settings.subgraph_timeouts.values()])
@@ -149,26 +154,26 @@ def create_app(
             elif settings.supergraph_url is not None and supergraph_sdl is None:
                 source = UrlSource(settings.supergraph_url, http)
             initial = supergraph
-            sha256: str | None = None
-            if source is not None:
+            sha256 = _sha256(sdl) if sdl is not None else None
+            if initial is None and source is not None:
+                # Only a URL source gets here: a file was read (and checked) by create_app.
                 try:
                     text = await source.read()
                 except SourceError as exc:
                     raise StartupError(f"cannot load the supergraph: {exc}") from exc
-                if text is not None:
-                    sha256 = text.sha256
-                    if initial is None:
-                        initial = _load(text.sdl)
-                        _check_timeouts(settings, initial)
-            if initial is None:  # pragma: no cover - a first read always returns the text
-                raise StartupError("the supergraph source returned nothing")
+                if text is None:  # pragma: no cover - a first read always returns the text
+                    raise StartupError(f"the supergraph source {source.description} returned nothing")
+                initial = _load(text.sdl)
+                _check_timeouts(settings, initial)
+                sha256 = text.sha256
+            if initial is None:  # pragma: no cover - create_app always arranges a source
+                raise StartupError("no supergraph: pass supergraph_sdl or set ROUTER_SUPERGRAPH_PATH")
             try:
                 gateway = build_gateway(http, initial)
             except ExecutorError as exc:
                 raise StartupError(str(exc)) from exc
             runtime = Runtime(gateway, supergraph_sha256=sha256)
             app.state.runtime = runtime
-            app.state.supergraph = initial
             app.state.probe = SubgraphProbe(
                 http, timeout=settings.ready_probe_timeout_seconds, cache_seconds=settings.ready_cache_seconds
             )
@@ -181,7 +186,9 @@ def create_app(
             if settings.apq:
                 store = (
                     RedisQueryStore.from_url(
-                        settings.apq_redis_url, ttl_seconds=settings.apq_ttl_seconds, memory_size=settings.apq_cache_size
+                        settings.apq_redis_url,
+                        ttl_seconds=settings.apq_ttl_seconds,
+                        memory_size=settings.apq_cache_size,
                     )
                     if settings.apq_redis_url
                     else MemoryQueryStore(settings.apq_cache_size)
@@ -209,7 +216,9 @@ def create_app(
         media_type = choose_media_type(request.headers.get("accept"))
         if media_type is None:
             record.errors = 1
-            return _error_response("Accept must allow application/graphql-response+json or application/json", 406)
+            return _error_response(
+                "Accept must allow application/graphql-response+json or application/json", 406
+            )
         runtime: Runtime = request.app.state.runtime
         gateway = runtime.gateway  # read once: a reload during this request does not affect it
         try:
@@ -219,13 +228,16 @@ def create_app(
                     "Send Content-Type: application/json, or a GraphQL-Require-Preflight header."
                 )
             params = await read_params(request, max_body_bytes=settings.max_body_bytes)
+            # Before APQ: a document too large to run must not be stored either. A stored document
+            # passed this check when it was registered.
+            if params.query is not None and (
+                too_large := document_too_large(params.query, settings.max_document_bytes)
+            ):
+                return _graphql_errors([too_large], media_type, record)
             persisted: PersistedQueries = request.app.state.persisted
             query = await persisted.resolve(params.query, params.extensions)
             if isinstance(query, dict):
-                record.operation_name = params.operation_name
                 return _graphql_errors([query], media_type, record)
-            if (too_large := document_too_large(query, settings.max_document_bytes)) is not None:
-                return _graphql_errors([too_large], media_type, record)
             if request.method == "GET" and gateway.operation_type(query, params.operation_name) not in (
                 None,
                 OperationType.QUERY,
@@ -301,9 +313,11 @@ def create_app(
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.settings = settings
     app.state.metrics = metrics
-    if supergraph is not None:
-        app.state.supergraph = supergraph
     return app
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _load(sdl: str) -> Supergraph:
@@ -346,4 +360,6 @@ def _error_response(
     media_type: str = _JSON,
 ) -> Response:
     body: dict[str, Any] = {"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]}
-    return Response(orjson.dumps(body), status_code=status, media_type=media_type, headers=dict(headers or {}))
+    return Response(
+        orjson.dumps(body), status_code=status, media_type=media_type, headers=dict(headers or {})
+    )

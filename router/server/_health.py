@@ -23,7 +23,10 @@ if TYPE_CHECKING:
 __all__ = ["Readiness", "SubgraphProbe"]
 
 _PROBE = orjson.dumps({"query": "query RouterReadinessProbe { __typename }"})
-_HEADERS = {"content-type": "application/json", "accept": "application/graphql-response+json, application/json"}
+_HEADERS = {
+    "content-type": "application/json",
+    "accept": "application/graphql-response+json, application/json",
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,7 +59,9 @@ class SubgraphProbe:
                 return fresh  # another request probed while this one waited
             names = sorted(urls)
             results = await asyncio.gather(*(self._probe(urls[name]) for name in names))
-            readiness = Readiness(subgraphs=dict(zip(names, results, strict=True)), checked_at=time.monotonic())
+            readiness = Readiness(
+                subgraphs=dict(zip(names, results, strict=True)), checked_at=time.monotonic()
+            )
             self._last = (key, readiness)
             return readiness
 

@@ -98,9 +98,7 @@ async def read_params(request: Request, *, max_body_bytes: int) -> GraphQLParams
         return _params_from_mapping(dict(request.query_params), from_url=True)
     content_type = (request.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
     if content_type not in (JSON, GRAPHQL_RESPONSE_JSON):
-        raise BadRequest(
-            "POST requests must have Content-Type: application/json", status=415
-        )
+        raise BadRequest("POST requests must have Content-Type: application/json", status=415)
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_body_bytes:
         raise BadRequest(f"request body is larger than {max_body_bytes} bytes", status=413)

@@ -35,34 +35,54 @@ class RouterMetrics(FetchObserver):
         self._names: set[str] = set()
         r = self.registry
         self.requests = Counter(
-            "router_requests", "GraphQL requests by operation and HTTP status.", ["operation_name", "status"],
+            "router_requests",
+            "GraphQL requests by operation and HTTP status.",
+            ["operation_name", "status"],
             registry=r,
         )
         self.request_errors = Counter(
-            "router_request_errors", "GraphQL responses that carry errors, by operation.", ["operation_name"],
+            "router_request_errors",
+            "GraphQL responses that carry errors, by operation.",
+            ["operation_name"],
             registry=r,
         )
         self.request_duration = Histogram(
-            "router_request_duration_seconds", "Time to answer a GraphQL request, by operation.",
-            ["operation_name"], buckets=_LATENCY_BUCKETS, registry=r,
+            "router_request_duration_seconds",
+            "Time to answer a GraphQL request, by operation.",
+            ["operation_name"],
+            buckets=_LATENCY_BUCKETS,
+            registry=r,
         )
         self.fetch_duration = Histogram(
-            "router_subgraph_fetch_duration_seconds", "Time of one subgraph HTTP attempt.",
-            ["subgraph", "outcome"], buckets=_LATENCY_BUCKETS, registry=r,
+            "router_subgraph_fetch_duration_seconds",
+            "Time of one subgraph HTTP attempt.",
+            ["subgraph", "outcome"],
+            buckets=_LATENCY_BUCKETS,
+            registry=r,
         )
         self.fetch_errors = Counter(
-            "router_subgraph_fetch_errors", "Failed subgraph HTTP attempts by error code.", ["subgraph", "code"],
+            "router_subgraph_fetch_errors",
+            "Failed subgraph HTTP attempts by error code.",
+            ["subgraph", "code"],
             registry=r,
         )
         self.fetch_retries = Counter(
-            "router_subgraph_fetch_retries", "Retries of idempotent subgraph fetches.", ["subgraph"], registry=r
+            "router_subgraph_fetch_retries",
+            "Retries of idempotent subgraph fetches.",
+            ["subgraph"],
+            registry=r,
         )
         self.breaker_state = Gauge(
-            "router_circuit_breaker_state", "Circuit breaker state: 0 closed, 1 half-open, 2 open.",
-            ["subgraph"], registry=r,
+            "router_circuit_breaker_state",
+            "Circuit breaker state: 0 closed, 1 half-open, 2 open.",
+            ["subgraph"],
+            registry=r,
         )
         self.breaker_opened = Counter(
-            "router_circuit_breaker_opened", "Times a subgraph's circuit breaker opened.", ["subgraph"], registry=r
+            "router_circuit_breaker_opened",
+            "Times a subgraph's circuit breaker opened.",
+            ["subgraph"],
+            registry=r,
         )
 
     def operation_label(self, name: str | None, *, valid: bool) -> str:

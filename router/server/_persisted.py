@@ -68,7 +68,9 @@ class RedisQueryStore:
         self._memory = MemoryQueryStore(memory_size)
 
     @classmethod
-    def from_url(cls, url: str, *, ttl_seconds: int, memory_size: int, key_prefix: str = "router:apq:") -> RedisQueryStore:
+    def from_url(
+        cls, url: str, *, ttl_seconds: int, memory_size: int, key_prefix: str = "router:apq:"
+    ) -> RedisQueryStore:
         import redis.asyncio as aioredis
 
         # Short socket timeouts: a slow Redis must not hold a request longer than a re-sent query.
@@ -84,7 +86,9 @@ class RedisQueryStore:
         try:
             stored = await self._redis.get(self._prefix + sha256_hash)
         except Exception as exc:  # any Redis or socket failure: degrade to a miss
-            log.warning("persisted query lookup in Redis failed: %s", exc, extra={"error": type(exc).__name__})
+            log.warning(
+                "persisted query lookup in Redis failed: %s", exc, extra={"error": type(exc).__name__}
+            )
             return None
         if isinstance(stored, str):
             await self._memory.put(sha256_hash, stored)
@@ -112,9 +116,7 @@ class PersistedQueries:
     def __init__(self, store: PersistedQueryStore | None) -> None:
         self._store = store
 
-    async def resolve(
-        self, query: str | None, extensions: Mapping[str, Any] | None
-    ) -> str | dict[str, Any]:
+    async def resolve(self, query: str | None, extensions: Mapping[str, Any] | None) -> str | dict[str, Any]:
         """The query text to run, or the one error that answers the request instead."""
         persisted = extensions.get("persistedQuery") if extensions else None
         if persisted is None:

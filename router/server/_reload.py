@@ -153,9 +153,7 @@ class SupergraphReloader:
             self._runtime.gateway = gateway
             self._runtime.supergraph_sha256 = text.sha256
             self._rejected = None
-            log.info(
-                "supergraph reloaded", extra={"source": self._source.description, "sha256": text.sha256}
-            )
+            log.info("supergraph reloaded", extra={"source": self._source.description, "sha256": text.sha256})
             return ReloadOutcome.RELOADED
 
     async def run(self, interval: float) -> None:

@@ -46,13 +46,17 @@ async def running_app(
         http_transport=transport(subgraphs) if transport else subgraphs,
         subgraph_urls={name: subgraph_url(name) for name in schemas},
     )
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://router") as client:
-            yield Running(app, client, subgraphs)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://router") as client,
+    ):
+        yield Running(app, client, subgraphs)
 
 
 @asynccontextmanager
-async def running_router(feature: str = "shop", **settings: Any) -> AsyncIterator[tuple[httpx.AsyncClient, SubgraphTransport]]:
+async def running_router(
+    feature: str = "shop", **settings: Any
+) -> AsyncIterator[tuple[httpx.AsyncClient, SubgraphTransport]]:
     async with running_app(feature, **settings) as running:
         yield running.client, running.subgraphs
 

@@ -19,8 +19,14 @@ from ..e2e.testkit import SubgraphTransport, supergraph_sdl
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -63,9 +69,12 @@ async def test_graphiql_loads_offline_runs_a_query_and_shows_the_plan(tmp_path) 
                 page = await browser.new_page()
                 page.on(
                     "request",
-                    lambda request: None
-                    if request.url.startswith(f"http://127.0.0.1:{port}/") or request.url.startswith("data:")
-                    else outside_requests.append(request.url),
+                    lambda request: (
+                        None
+                        if request.url.startswith(f"http://127.0.0.1:{port}/")
+                        or request.url.startswith("data:")
+                        else outside_requests.append(request.url)
+                    ),
                 )
                 errors: list[str] = []
                 page.on("pageerror", lambda exc: errors.append(str(exc)))

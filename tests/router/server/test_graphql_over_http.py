@@ -53,7 +53,9 @@ async def test_validation_error_is_200_with_legacy_application_json(router) -> N
 
 async def test_syntax_error_reports_parse_failure(router) -> None:
     async with router() as (client, _):
-        response = await client.post("/graphql", json={"query": "{ topProducts {"}, headers={"accept": GQL_RESPONSE})
+        response = await client.post(
+            "/graphql", json={"query": "{ topProducts {"}, headers={"accept": GQL_RESPONSE}
+        )
     assert response.status_code == 400
     assert response.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
 
@@ -62,7 +64,10 @@ async def test_get_runs_a_query_from_url_parameters(router) -> None:
     async with router() as (client, _):
         response = await client.get(
             "/graphql",
-            params={"query": "query Top($n: Int!) { topProducts(first: $n) { name } }", "variables": json.dumps({"n": 2})},
+            params={
+                "query": "query Top($n: Int!) { topProducts(first: $n) { name } }",
+                "variables": json.dumps({"n": 2}),
+            },
             headers={"graphql-require-preflight": "1"},
         )
     assert response.status_code == 200
@@ -131,7 +136,9 @@ async def test_oversized_body_gets_413(router) -> None:
     assert "larger than 100 bytes" in response.json()["errors"][0]["message"]
 
 
-async def test_authorization_and_request_id_are_forwarded_to_subgraphs_but_other_headers_are_not(router) -> None:
+async def test_authorization_and_request_id_are_forwarded_to_subgraphs_but_other_headers_are_not(
+    router,
+) -> None:
     seen: list[dict[str, str]] = []
     async with router() as (client, subgraphs):
         original = subgraphs.handle_async_request
@@ -144,7 +151,12 @@ async def test_authorization_and_request_id_are_forwarded_to_subgraphs_but_other
         await client.post(
             "/graphql",
             json={"query": TOP},
-            headers={"authorization": "Bearer abc", "x-request-id": "req-1", "cookie": "secret=1", "connection": "keep-alive"},
+            headers={
+                "authorization": "Bearer abc",
+                "x-request-id": "req-1",
+                "cookie": "secret=1",
+                "connection": "keep-alive",
+            },
         )
     assert seen and seen[0]["authorization"] == "Bearer abc"
     assert seen[0]["x-request-id"] == "req-1"
@@ -154,12 +166,16 @@ async def test_authorization_and_request_id_are_forwarded_to_subgraphs_but_other
 async def test_query_plan_is_returned_only_when_asked_in_development(router) -> None:
     async with router() as (client, _):
         plain = await client.post("/graphql", json={"query": TOP})
-        with_plan = await client.post("/graphql", json={"query": TOP}, headers={"x-include-query-plan": "true"})
+        with_plan = await client.post(
+            "/graphql", json={"query": TOP}, headers={"x-include-query-plan": "true"}
+        )
     assert "extensions" not in plain.json()
     plan = with_plan.json()["extensions"]["queryPlan"]
     assert 'Fetch(service: "products")' in plan
     async with router(mode="production") as (client, _):
-        production = await client.post("/graphql", json={"query": TOP}, headers={"x-include-query-plan": "true"})
+        production = await client.post(
+            "/graphql", json={"query": TOP}, headers={"x-include-query-plan": "true"}
+        )
     assert "extensions" not in production.json()
 
 
@@ -167,14 +183,19 @@ async def test_cors_preflight_allows_configured_origin_only(router) -> None:
     async with router(cors_origins=("https://shop.example",)) as (client, _):
         allowed = await client.options(
             "/graphql",
-            headers={"origin": "https://shop.example", "access-control-request-method": "POST",
-                     "access-control-request-headers": "content-type"},
+            headers={
+                "origin": "https://shop.example",
+                "access-control-request-method": "POST",
+                "access-control-request-headers": "content-type",
+            },
         )
         refused = await client.options(
             "/graphql",
             headers={"origin": "https://evil.example", "access-control-request-method": "POST"},
         )
-        simple = await client.post("/graphql", json={"query": TOP}, headers={"origin": "https://shop.example"})
+        simple = await client.post(
+            "/graphql", json={"query": TOP}, headers={"origin": "https://shop.example"}
+        )
     assert allowed.status_code == 200
     assert allowed.headers["access-control-allow-origin"] == "https://shop.example"
     assert refused.status_code == 400

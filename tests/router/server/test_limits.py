@@ -23,7 +23,10 @@ async def test_a_query_deeper_than_max_depth_is_rejected_with_max_depth_exceeded
     assert status == 400
     assert body == {
         "errors": [
-            {"message": "Operation 'Deep' is 5 levels deep; the limit is 4.", "extensions": {"code": "MAX_DEPTH_EXCEEDED"}}
+            {
+                "message": "Operation 'Deep' is 5 levels deep; the limit is 4.",
+                "extensions": {"code": "MAX_DEPTH_EXCEEDED"},
+            }
         ]
     }
     assert calls == {}
@@ -33,7 +36,10 @@ async def test_depth_counts_through_fragments(router) -> None:
     query = "{ me { ...R } } fragment R on User { reviews { product { name } } }"
     status, body, _ = await _post(router, query, max_depth=3)
     assert body["errors"] == [
-        {"message": "The operation is 4 levels deep; the limit is 3.", "extensions": {"code": "MAX_DEPTH_EXCEEDED"}}
+        {
+            "message": "The operation is 4 levels deep; the limit is 3.",
+            "extensions": {"code": "MAX_DEPTH_EXCEEDED"},
+        }
     ]
     status, body, _ = await _post(router, query, max_depth=4)
     assert status == 200 and "errors" not in body
@@ -45,14 +51,17 @@ async def test_too_many_aliases_are_rejected_with_max_aliases_exceeded(router) -
     assert status == 400
     assert body == {
         "errors": [
-            {"message": "The operation has 4 aliases; the limit is 3.", "extensions": {"code": "MAX_ALIASES_EXCEEDED"}}
+            {
+                "message": "The operation has 4 aliases; the limit is 3.",
+                "extensions": {"code": "MAX_ALIASES_EXCEEDED"},
+            }
         ]
     }
     assert calls == {}
 
 
 async def test_too_many_root_fields_are_rejected_with_max_root_fields_exceeded(router) -> None:
-    query = "query Wide { me { name } topProducts { name } ... on Query { product(upc: \"1\") { name } } }"
+    query = 'query Wide { me { name } topProducts { name } ... on Query { product(upc: "1") { name } } }'
     status, body, calls = await _post(router, query, max_root_fields=2)
     assert status == 400
     assert body == {
@@ -111,7 +120,7 @@ async def test_introspection_is_disabled_by_default_in_production_mode(router) -
 
 
 async def test_introspection_inside_a_fragment_is_disabled_too(router) -> None:
-    query = "{ ...T } fragment T on Query { __type(name: \"User\") { name } }"
+    query = '{ ...T } fragment T on Query { __type(name: "User") { name } }'
     _, body, _ = await _post(router, query, mode="production")
     assert body["errors"][0]["extensions"]["code"] == "INTROSPECTION_DISABLED"
 
@@ -141,7 +150,9 @@ async def test_the_full_introspection_query_passes_the_default_limits(router) ->
 @pytest.mark.parametrize("limit", ["max_depth", "max_aliases", "max_root_fields", "max_document_bytes"])
 async def test_a_limit_set_to_none_is_off(router, limit: str) -> None:
     query = "{ " + " ".join(f"a{i}: me {{ name }}" for i in range(40)) + " }"
-    status, body, _ = await _post(router, query, **{limit: None, "max_aliases": None, "max_root_fields": None})
+    status, body, _ = await _post(
+        router, query, **{limit: None, "max_aliases": None, "max_root_fields": None}
+    )
     assert status == 200 and "errors" not in body
 
 

@@ -38,7 +38,9 @@ async def test_a_safe_client_request_id_is_returned_and_sent_to_every_subgraph(r
 
 
 @pytest.mark.parametrize("supplied", [None, "", "a" * 129, "bad id", "x\u00e9", "a;b", "<script>"])
-async def test_a_missing_or_unsafe_request_id_is_replaced_by_a_generated_one(router, supplied: str | None) -> None:
+async def test_a_missing_or_unsafe_request_id_is_replaced_by_a_generated_one(
+    router, supplied: str | None
+) -> None:
     headers = {} if supplied is None else {"x-request-id": supplied.encode("utf-8")}
     async with router() as (client, subgraphs):
         seen = _spy(subgraphs)
@@ -56,7 +58,9 @@ async def test_every_route_answers_with_a_request_id(router) -> None:
     assert "x-request-id" in missing.headers
 
 
-async def test_one_json_log_line_per_request_with_id_operation_status_and_duration(router, caplog: Any) -> None:
+async def test_one_json_log_line_per_request_with_id_operation_status_and_duration(
+    router, caplog: Any
+) -> None:
     with caplog.at_level(logging.INFO, logger="router.access"):
         async with router() as (client, _):
             await client.post("/graphql", json=TOP, headers={"x-request-id": "log-1"})
@@ -116,10 +120,21 @@ async def test_metrics_count_requests_errors_and_latency_per_operation_and_subgr
     assert _sample(text, "router_requests_total", operation_name="(invalid)", status="200") == 1
     assert _sample(text, "router_request_errors_total", operation_name="Top") == 1
     assert _sample(text, "router_request_duration_seconds_count", operation_name="Top") == 3
-    assert _sample(text, "router_subgraph_fetch_duration_seconds_count", subgraph="products", outcome="success") == 3
-    assert _sample(text, "router_subgraph_fetch_duration_seconds_count", subgraph="reviews", outcome="success") == 2
+    assert (
+        _sample(text, "router_subgraph_fetch_duration_seconds_count", subgraph="products", outcome="success")
+        == 3
+    )
+    assert (
+        _sample(text, "router_subgraph_fetch_duration_seconds_count", subgraph="reviews", outcome="success")
+        == 2
+    )
     # Connection refused is retried (a query), so 3 attempts failed.
-    assert _sample(text, "router_subgraph_fetch_errors_total", subgraph="reviews", code="SUBGRAPH_REQUEST_FAILED") == 3
+    assert (
+        _sample(
+            text, "router_subgraph_fetch_errors_total", subgraph="reviews", code="SUBGRAPH_REQUEST_FAILED"
+        )
+        == 3
+    )
     assert _sample(text, "router_subgraph_fetch_retries_total", subgraph="reviews") == 2
 
 
@@ -201,3 +216,19 @@ async def test_a_slow_subgraph_is_down_after_the_probe_timeout(app) -> None:
         response = await running.client.get("/health/ready")
     assert response.status_code == 503
     assert response.json()["down"] == ["users"]
+
+
+def test_configure_logging_sends_router_records_as_json_lines_to_stderr(capsys: Any) -> None:
+    from router.server import configure_logging
+
+    logger = logging.getLogger("router")
+    saved = (logger.handlers[:], logger.level, logger.propagate)
+    try:
+        configure_logging("info")
+        configure_logging("info")  # idempotent: still one handler
+        logging.getLogger("router.access").info("request", extra={"request_id": "r-9", "status": 200})
+        lines = capsys.readouterr().err.strip().splitlines()
+    finally:
+        logger.handlers, logger.level, logger.propagate = saved[0], saved[1], saved[2]
+    assert len(lines) == 1
+    assert json.loads(lines[0])["request_id"] == "r-9"

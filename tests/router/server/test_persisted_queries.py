@@ -47,11 +47,16 @@ async def test_not_found_is_400_under_graphql_response_json(router) -> None:
 async def test_a_hash_that_does_not_match_the_query_is_rejected_and_not_stored(router) -> None:
     wrong = hashlib.sha256(b"{ me { name } }").hexdigest()
     async with router() as (client, subgraphs):
-        mismatch = await client.post("/graphql", json={"query": QUERY, "extensions": _apq(wrong)}, headers=LEGACY)
+        mismatch = await client.post(
+            "/graphql", json={"query": QUERY, "extensions": _apq(wrong)}, headers=LEGACY
+        )
         lookup = await client.post("/graphql", json={"extensions": _apq(wrong)}, headers=LEGACY)
     assert mismatch.json() == {
         "errors": [
-            {"message": "provided sha does not match query", "extensions": {"code": "PERSISTED_QUERY_HASH_MISMATCH"}}
+            {
+                "message": "provided sha does not match query",
+                "extensions": {"code": "PERSISTED_QUERY_HASH_MISMATCH"},
+            }
         ]
     }
     assert lookup.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
@@ -87,7 +92,9 @@ async def test_apq_switched_off_answers_persisted_query_not_supported(router) ->
     async with router(apq=False) as (client, _):
         response = await client.post("/graphql", json={"extensions": _apq()}, headers=LEGACY)
     assert response.json() == {
-        "errors": [{"message": "PersistedQueryNotSupported", "extensions": {"code": "PERSISTED_QUERY_NOT_SUPPORTED"}}]
+        "errors": [
+            {"message": "PersistedQueryNotSupported", "extensions": {"code": "PERSISTED_QUERY_NOT_SUPPORTED"}}
+        ]
     }
 
 
@@ -142,3 +149,11 @@ async def test_with_redis_down_apq_degrades_to_not_found_and_queries_still_run(r
         register = await client.post("/graphql", json={"query": QUERY, "extensions": _apq()}, headers=LEGACY)
     assert miss.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
     assert register.json() == DATA
+
+
+async def test_a_document_over_the_size_limit_is_not_stored(router) -> None:
+    async with router(max_document_bytes=20) as (client, _):
+        register = await client.post("/graphql", json={"query": QUERY, "extensions": _apq()}, headers=LEGACY)
+        lookup = await client.post("/graphql", json={"extensions": _apq()}, headers=LEGACY)
+    assert register.json()["errors"][0]["extensions"]["code"] == "MAX_DOCUMENT_SIZE_EXCEEDED"
+    assert lookup.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
