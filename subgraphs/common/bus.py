@@ -362,7 +362,6 @@ class RabbitMQBus:
         self._reconnect_interval = reconnect_interval
         self._connection_name = connection_name
         self._connection: AbstractRobustConnection | None = None
-        self._publish_channel: AbstractChannel | None = None
         self._exchange: AbstractExchange | None = None
         self._lock = asyncio.Lock()
         self._subscriptions: set[_RabbitSubscription] = set()
@@ -414,7 +413,6 @@ class RabbitMQBus:
                 async with self._lock:
                     if self._exchange is None:
                         channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
-                        self._publish_channel = channel
                         self._exchange = await self._declare_exchange(channel)
                     exchange = self._exchange
             await asyncio.wait_for(
@@ -451,6 +449,7 @@ class RabbitMQBus:
         return subscription
 
     async def close(self) -> None:
+        """Stop every subscription (handlers in flight finish and ack), then close the connection."""
         self._closed = True
         for subscription in list(self._subscriptions):
             await subscription.stop()

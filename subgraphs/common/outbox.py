@@ -154,7 +154,10 @@ _wakers: weakref.WeakKeyDictionary[Engine, set[asyncio.Event]] = weakref.WeakKey
 def _wake_relays(session: Session) -> None:
     if not session.info.pop(_PENDING, False):
         return
-    bind = session.get_bind()
+    try:
+        bind = session.get_bind()
+    except Exception:  # an unbound session: nobody to wake, and a commit hook must never fail
+        return
     engine = bind if isinstance(bind, Engine) else bind.engine
     for wake in _wakers.get(engine, ()):
         wake.set()
@@ -204,6 +207,17 @@ class OutboxRelay:
 
     def wake(self) -> None:
         self._wake.set()
+
+    async def check_table(self) -> None:
+        """Fail at start-up, saying what to change, when the database has no outbox table."""
+        try:
+            async with self._database.engine.connect() as conn:
+                await conn.execute(select(_outbox.c.seq).limit(1))
+        except Exception as exc:
+            raise RuntimeError(
+                f"{self._name}: the {OUTBOX_TABLE} table is missing ({type(exc).__name__}) - call "
+                "outbox_table(Base.metadata) in the subgraph's models.py so create_schema creates it"
+            ) from exc
 
     async def publish_pending(self) -> int:
         """Publish one batch; returns how many were published. Rows whose publish failed stay
@@ -297,6 +311,7 @@ class OutboxRelay:
                 waiting.discard(self._wake)
 
     async def stop(self) -> None:
+        """Ask :meth:`run` to return after the batch in progress (await the run task to wait)."""
         self._stopping.set()
         self._wake.set()
 
@@ -356,6 +371,7 @@ async def _relay_running(
             batch_size=settings.event_relay_batch_size,
             poll_interval=settings.event_relay_interval_seconds,
         )
+        await relay.check_table()
         task = asyncio.create_task(relay.run(), name=f"{name}-outbox-relay")
         try:
             yield relay

@@ -1,0 +1,1 @@
+"""The notifications subgraph: turns domain events into per-user notifications."""
