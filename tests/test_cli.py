@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).parents[1]
 SUPERGRAPH = [sys.executable, "-m", "router.cli"]
-SUBGRAPHS = ["users", "products", "inventory", "orders", "reviews"]
+SUBGRAPHS = ["users", "products", "inventory", "orders", "reviews", "notifications"]
 
 
 def _free_ports(count: int) -> list[int]:
@@ -140,3 +140,11 @@ def test_every_command_has_help(command: list[str]) -> None:
     result = subprocess.run([*SUPERGRAPH, *command], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "usage:" in result.stdout
+
+
+def test_relay_without_rabbitmq_configured_says_what_to_set(tmp_path: Path) -> None:
+    env = {**_env(tmp_path), "EVENT_BUS_URL": ""}
+    result = subprocess.run([*SUPERGRAPH, "relay", "orders"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+    assert result.returncode == 1
+    assert "needs EVENT_BUS_URL=amqp://" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -69,6 +69,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--reset", action="store_true", help="drop every table first")
     p.set_defaults(handler=_seed)
 
+    p = commands.add_parser(
+        "relay", help="publish a subgraph's outbox to RabbitMQ on its own (needs EVENT_BUS_URL=amqp://...)"
+    )
+    p.add_argument("name")
+    p.set_defaults(handler=_relay)
+
     p = commands.add_parser("sdl", help="print a subgraph's federation SDL (its `_service { sdl }`)")
     p.add_argument("name")
     p.set_defaults(handler=_sdl)
@@ -202,6 +208,25 @@ def _import_subgraph(name: str, module: str) -> Any:
         if exc.name and qualified.startswith(exc.name):
             raise CliError(f"no subgraph named {name!r} (no module {exc.name})") from exc
         raise
+
+
+def _relay(args: argparse.Namespace) -> int:
+    import signal
+
+    from subgraphs.common import run_relay
+
+    async def relay() -> int:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        try:
+            await run_relay(args.name, stop=stop)
+        except RuntimeError as exc:
+            raise CliError(str(exc)) from exc
+        return 0
+
+    return asyncio.run(relay())
 
 
 def _sdl(args: argparse.Namespace) -> int:

@@ -18,7 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from subgraphs.common import SubgraphSettings
+from subgraphs.common import SubgraphSettings, outbox_table
+
+from . import events
 
 __all__ = [
     "Base",
@@ -44,6 +46,10 @@ RELEASED = "released"
 
 class Base(DeclarativeBase):
     """Tables of the inventory database only."""
+
+
+# Events are written beside the change they describe (transactional outbox).
+outbox_table(Base.metadata)
 
 
 class Stock(Base):
@@ -117,22 +123,30 @@ async def stock_for(session: AsyncSession, product_ids: Iterable[str]) -> dict[s
     return {pid: StockLevel(product_id=pid, quantity=qty) for pid, qty in rows}
 
 
-async def update_stock(session: AsyncSession, product_id: str, quantity: int) -> StockLevel | None:
+async def update_stock(
+    session: AsyncSession, product_id: str, quantity: int, *, low_stock_threshold: int
+) -> StockLevel | None:
     """Set the quantity of an existing stock row and commit; None when the product has no row."""
+    before = await session.scalar(select(Stock.quantity).where(Stock.product_id == product_id))
     result = await session.execute(
         update(Stock)
         .where(Stock.product_id == product_id)
         .values(quantity=quantity, updated_at=_now())
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if before is None or result.rowcount != 1:  # type: ignore[attr-defined]
         await session.rollback()
         return None
+    await events.stock_changed(
+        session, product_id=product_id, before=before, after=quantity, threshold=low_stock_threshold
+    )
     await session.commit()
     return StockLevel(product_id=product_id, quantity=quantity)
 
 
-async def insert_stock(session: AsyncSession, product_id: str, quantity: int) -> StockLevel:
+async def insert_stock(
+    session: AsyncSession, product_id: str, quantity: int, *, low_stock_threshold: int
+) -> StockLevel:
     """First stock row of a product the products subgraph knows; a concurrent insert wins a race
     and this call then just sets the quantity."""
     session.add(Stock(product_id=product_id, quantity=quantity, updated_at=_now()))
@@ -140,7 +154,7 @@ async def insert_stock(session: AsyncSession, product_id: str, quantity: int) ->
         await session.commit()
     except IntegrityError:
         await session.rollback()
-        level = await update_stock(session, product_id, quantity)
+        level = await update_stock(session, product_id, quantity, low_stock_threshold=low_stock_threshold)
         assert level is not None  # the row that made the insert fail exists
         return level
     return StockLevel(product_id=product_id, quantity=quantity)
@@ -168,7 +182,7 @@ def _existing_or_conflict(reservation: Reservation, wanted: Sequence[tuple[str, 
 
 
 async def reserve(
-    session: AsyncSession, order_id: str, items: Sequence[tuple[str, int]]
+    session: AsyncSession, order_id: str, items: Sequence[tuple[str, int]], *, low_stock_threshold: int
 ) -> tuple[Reservation, bool]:
     """Take stock for every item of ``order_id`` or for none: (reservation, created).
 
@@ -195,6 +209,16 @@ async def reserve(
                 if available is None:
                     raise UnknownProduct(product_id)
                 raise NotEnoughStock(product_id, quantity, available)
+        remaining = await stock_for(session, [pid for pid, _ in wanted])
+        for product_id, quantity in wanted:
+            after = remaining[product_id].quantity
+            await events.stock_changed(
+                session,
+                product_id=product_id,
+                before=after + quantity,
+                after=after,
+                threshold=low_stock_threshold,
+            )
         reservation = Reservation(
             order_id=order_id,
             status=RESERVED,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Response
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from pydantic import BaseModel, Field, model_validator
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -72,13 +72,16 @@ def _body(reservation: Reservation) -> ReservationBody:
 
 @router.post("/reservations", status_code=201)
 async def create_reservation(
-    request: ReservationRequest, response: Response, session: Session
+    request: ReservationRequest, response: Response, session: Session, http_request: Request
 ) -> ReservationBody:
     """Reserve every item or nothing; repeating the same request answers 200 with the existing
     reservation so an orders retry never takes stock twice."""
     try:
         reservation, created = await reserve(
-            session, request.order_id, [(item.product_id, item.quantity) for item in request.items]
+            session,
+            request.order_id,
+            [(item.product_id, item.quantity) for item in request.items],
+            low_stock_threshold=http_request.app.state.settings.low_stock_threshold,
         )
     except UnknownProduct as exc:
         raise HTTPException(404, f"unknown product {exc.product_id}") from exc

@@ -39,10 +39,11 @@ class Mutation:
         if quantity < 0 or quantity > MAX_QUANTITY:
             raise BadUserInput(f"quantity must be between 0 and {MAX_QUANTITY}, got {quantity}.")
         session = info.context.session
-        level = await update_stock(session, str(product_id), quantity)
+        threshold = info.context.settings.low_stock_threshold
+        level = await update_stock(session, str(product_id), quantity, low_stock_threshold=threshold)
         if level is None:
             await _require_known_product(info, str(product_id))
-            level = await insert_stock(session, str(product_id), quantity)
+            level = await insert_stock(session, str(product_id), quantity, low_stock_threshold=threshold)
         return _product(level)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from subgraphs.common import SubgraphSpec, create_subgraph_app
+from subgraphs.common import SubgraphSpec, create_subgraph_app, outbox_relay
 
 from .models import Base, seed
 from .rest import router
@@ -14,7 +14,9 @@ from .schema import schema
 
 __all__ = ["SPEC", "create_app"]
 
-SPEC = SubgraphSpec(name="orders", schema=schema, metadata=Base.metadata, seed=seed, rest=router)
+SPEC = SubgraphSpec(
+    name="orders", schema=schema, metadata=Base.metadata, seed=seed, rest=router, background=(outbox_relay,)
+)
 
 
 def create_app(**options: Any) -> FastAPI:

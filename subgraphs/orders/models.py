@@ -26,7 +26,9 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, aliased, mapped_column, relationship
 
-from subgraphs.common import SubgraphSettings
+from subgraphs.common import SubgraphSettings, outbox_table
+
+from . import events
 
 __all__ = [
     "TRANSITIONS",
@@ -67,6 +69,10 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
 
 class Base(DeclarativeBase):
     """Tables of the orders database only."""
+
+
+# Events are written beside the change they describe (transactional outbox).
+outbox_table(Base.metadata)
 
 
 class OrderRecord(Base):
@@ -189,7 +195,8 @@ async def create_order(
     currency: str,
     lines: Sequence[tuple[str, int, int]],
 ) -> OrderRow:
-    """Store a PENDING order of ``lines`` (product id, quantity, unit amount) and commit."""
+    """Store a PENDING order of ``lines`` (product id, quantity, unit amount) and its
+    ``OrderPlaced`` event in one transaction, and commit."""
     now = datetime.now(UTC)
     record = OrderRecord(
         id=order_id,
@@ -206,6 +213,14 @@ async def create_order(
     )
     session.add(record)
     try:
+        await events.order_placed(
+            session,
+            order_id=order_id,
+            user_id=user_id,
+            item_count=sum(quantity for _, quantity, _ in lines),
+            total_amount=record.total_amount,
+            currency=currency,
+        )
         await session.commit()
     except BaseException:
         await session.rollback()

@@ -26,7 +26,7 @@ from subgraphs.common import (
     federated_schema,
 )
 
-from . import models
+from . import events, models
 from .loaders import OrderLoader
 from .models import TRANSITIONS, create_order, new_order_id, set_status
 from .types import (
@@ -137,6 +137,13 @@ async def _change_status(info: Info, order: models.OrderRow, new: models.OrderSt
     try:
         if not await set_status(session, order.id, current=order.status, new=new):
             raise Conflict(f"Order {order.id} was changed by someone else; reload it and try again.")
+        await events.status_changed(
+            session,
+            order_id=order.id,
+            user_id=order.user_id,
+            from_status=order.status.value,
+            to_status=new.value,
+        )
         if new is models.OrderStatus.CANCELLED:
             await _release(info, order.id)
         await session.commit()

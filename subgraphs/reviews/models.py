@@ -18,7 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, aliased, mapped_column
 
-from subgraphs.common import SubgraphSettings
+from subgraphs.common import SubgraphSettings, outbox_table
+
+from . import events
 
 __all__ = [
     "Base",
@@ -36,6 +38,10 @@ __all__ = [
 
 class Base(DeclarativeBase):
     """Tables of the reviews database only."""
+
+
+# Events are written beside the change they describe (transactional outbox).
+outbox_table(Base.metadata)
 
 
 class ReviewRecord(Base):
@@ -138,8 +144,8 @@ async def has_reviewed(session: AsyncSession, user_id: str, product_id: str) -> 
 async def add_review(
     session: AsyncSession, *, user_id: str, product_id: str, rating: int, body: str
 ) -> ReviewRow:
-    """Insert and commit a review; :class:`DuplicateReview` when the user already reviewed the
-    product (also when a concurrent request got there first)."""
+    """Insert and commit a review with its ``ReviewAdded`` event; :class:`DuplicateReview` when the
+    user already reviewed the product (also when a concurrent request got there first)."""
     record = ReviewRecord(
         id=f"review-{uuid.uuid4().hex[:12]}",
         user_id=user_id,
@@ -150,6 +156,9 @@ async def add_review(
     )
     session.add(record)
     try:
+        await events.review_added(
+            session, review_id=record.id, product_id=product_id, author_id=user_id, rating=rating
+        )
         await session.commit()
     except IntegrityError as exc:
         await session.rollback()

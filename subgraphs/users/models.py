@@ -16,6 +16,8 @@ from sqlalchemy import DateTime, Dialect, ForeignKey, String, TypeDecorator, fun
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from subgraphs.common import outbox_table
+
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -45,6 +47,10 @@ __all__ = [
 
 class Base(DeclarativeBase):
     """Declarative base of the users database (its own metadata, its own database)."""
+
+
+# Events are written beside the change they describe (transactional outbox).
+outbox_table(Base.metadata)
 
 
 class Role(enum.StrEnum):

@@ -16,7 +16,7 @@ from router.supergraph import load_supergraph
 from ..subgraphs.harness import System, start_system
 
 SUPERGRAPH = Path(__file__).parents[2] / "schema" / "supergraph.graphql"
-SUBGRAPHS = ["users", "products", "inventory", "orders", "reviews"]
+SUBGRAPHS = ["users", "products", "inventory", "orders", "reviews", "notifications"]
 
 
 class Shop:

@@ -93,7 +93,9 @@ class System:
         engine = self.apps[name].state.database.engine.sync_engine
 
         def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-            statements.append(statement)
+            # The outbox relay polls in the background on the same engine; it is not the request's.
+            if "event_outbox" not in statement:
+                statements.append(statement)
 
         event.listen(engine, "before_cursor_execute", before)
         try:

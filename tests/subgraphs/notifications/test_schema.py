@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-SNAPSHOT = Path(__file__).parent / "notifications.graphql"
+SNAPSHOT = Path(__file__).parents[1] / "sdl" / "notifications.graphql"
 
 
 async def test_service_sdl_equals_the_golden_snapshot(system_factory) -> None:
