@@ -54,14 +54,18 @@ def _config(tmp_path: Path, ports: dict[str, int]) -> Path:
 
 
 def test_sdl_prints_a_subgraphs_federation_sdl() -> None:
-    result = subprocess.run([*SUPERGRAPH, "sdl", "users"], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    result = subprocess.run(
+        [*SUPERGRAPH, "sdl", "users"], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert 'type User @key(fields: "id")' in result.stdout
-    assert "@link(url: \"https://specs.apollo.dev/federation/v2.9\"" in result.stdout
+    assert '@link(url: "https://specs.apollo.dev/federation/v2.9"' in result.stdout
 
 
 def test_sdl_of_an_unknown_subgraph_is_a_clear_error() -> None:
-    result = subprocess.run([*SUPERGRAPH, "sdl", "nope"], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    result = subprocess.run(
+        [*SUPERGRAPH, "sdl", "nope"], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
     assert result.returncode == 1
     assert "no subgraph named 'nope'" in result.stderr
     assert "Traceback" not in result.stderr
@@ -76,10 +80,20 @@ def test_seed_creates_every_database_and_is_idempotent(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "data").glob("*.db")) == sorted(f"{n}.db" for n in SUBGRAPHS)
 
 
-def test_dev_brings_every_subgraph_up_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
-    ports = dict(zip(SUBGRAPHS, _free_ports(len(SUBGRAPHS)), strict=True))
+def test_dev_brings_every_subgraph_and_the_router_up_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+    *subgraph_ports, router_port = _free_ports(len(SUBGRAPHS) + 1)
+    ports = dict(zip(SUBGRAPHS, subgraph_ports, strict=True))
     process = subprocess.Popen(
-        [*SUPERGRAPH, "dev", "--no-router", "--config", str(_config(tmp_path, ports)), "--log-level", "warning"],
+        [
+            *SUPERGRAPH,
+            "dev",
+            "--config",
+            str(_config(tmp_path, ports)),
+            "--port",
+            str(router_port),
+            "--log-level",
+            "warning",
+        ],
         cwd=ROOT,
         env=_env(tmp_path, ports),
         stdout=subprocess.PIPE,
@@ -100,8 +114,17 @@ def test_dev_brings_every_subgraph_up_and_stops_cleanly_on_ctrl_c(tmp_path: Path
                     assert process.poll() is None, process.communicate()[1]
                     assert time.monotonic() < deadline, f"{name} did not come up"
                     time.sleep(0.2)
-                response = client.post(f"http://127.0.0.1:{port}/graphql", json={"query": "{ _service { sdl } }"})
+                response = client.post(
+                    f"http://127.0.0.1:{port}/graphql", json={"query": "{ _service { sdl } }"}
+                )
                 sdls[name] = response.json()["data"]["_service"]["sdl"]
+            router = client.post(
+                f"http://127.0.0.1:{router_port}/graphql",
+                json={
+                    "query": '{ product(id: "product-1") { name inStock shippingEstimate reviews { edges { node { author { name } } } } } }'
+                },
+            )
+            graphiql = client.get(f"http://127.0.0.1:{router_port}/", headers={"accept": "text/html"})
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=30)
     finally:
@@ -115,6 +138,10 @@ def test_dev_brings_every_subgraph_up_and_stops_cleanly_on_ctrl_c(tmp_path: Path
     assert "@requires" in sdls["inventory"]
     assert 'type Order @key(fields: "id")' in sdls["orders"]
     assert 'type Review @key(fields: "id")' in sdls["reviews"]
+    product = router.json()["data"]["product"]
+    assert product["inStock"] is True and isinstance(product["shippingEstimate"], int)
+    assert product["reviews"]["edges"][0]["node"]["author"]["name"] == "Alice Liddell"
+    assert graphiql.status_code == 200 and "graphiql" in graphiql.text.lower()
 
 
 def test_a_port_in_use_is_reported_by_name_before_anything_starts(tmp_path: Path) -> None:
@@ -144,7 +171,9 @@ def test_every_command_has_help(command: list[str]) -> None:
 
 def test_relay_without_rabbitmq_configured_says_what_to_set(tmp_path: Path) -> None:
     env = {**_env(tmp_path), "EVENT_BUS_URL": ""}
-    result = subprocess.run([*SUPERGRAPH, "relay", "orders"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+    result = subprocess.run(
+        [*SUPERGRAPH, "relay", "orders"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60
+    )
     assert result.returncode == 1
     assert "needs EVENT_BUS_URL=amqp://" in result.stderr
     assert "Traceback" not in result.stderr

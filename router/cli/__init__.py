@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     p = commands.add_parser("dev", help="run every subgraph and the router on embedded defaults")
     p.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     p.add_argument("--no-router", action="store_true", help="run the subgraphs only")
+    p.add_argument("--port", type=int, default=4000, help="the router's port (default 4000)")
     p.add_argument("--log-level", default="info")
     p.set_defaults(handler=_dev)
 
@@ -81,7 +83,9 @@ def _parser() -> argparse.ArgumentParser:
 
     # Listed for --help only: main() hands their arguments to the composer's own parser.
     commands.add_parser("compose", help="compose supergraph.yaml into schema/supergraph.graphql")
-    commands.add_parser("check", help="fail when composition breaks, the supergraph is stale, or clients would break")
+    commands.add_parser(
+        "check", help="fail when composition breaks, the supergraph is stale, or clients would break"
+    )
 
     p = commands.add_parser("plan", help="print the query plan of an operation")
     p.add_argument("query", help="the operation text, or @file to read it from a file")
@@ -133,19 +137,35 @@ def _subgraph(args: argparse.Namespace) -> int:
 def _dev(args: argparse.Namespace) -> int:
     from ._dev import Service, run, serve_all
 
-    services = [
-        Service(name=s.name, host=s.host, port=s.port, app=s.load_factory()()) for s in _services(args.config)
-    ]
+    specs = _services(args.config)
+    # The config says where each subgraph listens: internal REST calls go there too, unless the
+    # environment already says otherwise (e.g. USERS_URL).
+    for spec in specs:
+        os.environ.setdefault(f"{spec.name.upper()}_URL", f"http://{spec.host}:{spec.port}")
+    services = [Service(name=s.name, host=s.host, port=s.port, app=s.load_factory()()) for s in specs]
     if not args.no_router:
         services.append(
-            _router_service(DEFAULT_SUPERGRAPH, host="127.0.0.1", port=4000, log_level=args.log_level)
+            _router_service(
+                DEFAULT_SUPERGRAPH,
+                host="127.0.0.1",
+                port=args.port,
+                log_level=args.log_level,
+                subgraph_urls={s.name: s.routing_url for s in specs},
+            )
         )
     names = ", ".join(f"{s.name} :{s.port}" for s in services)
     print(f"supergraph dev: starting {names} (Ctrl-C stops everything)", file=sys.stderr)
     return run(serve_all(services, log_level=args.log_level))
 
 
-def _router_service(supergraph: Path, *, host: str, port: int, log_level: str = "info") -> Any:
+def _router_service(
+    supergraph: Path,
+    *,
+    host: str,
+    port: int,
+    log_level: str = "info",
+    subgraph_urls: dict[str, str] | None = None,
+) -> Any:
     from ._dev import Service
 
     try:
@@ -159,7 +179,9 @@ def _router_service(supergraph: Path, *, host: str, port: int, log_level: str = 
     server.configure_logging(log_level, log_format=settings.log_format)
     try:
         app = server.create_app(
-            supergraph_path=None if settings.supergraph_url else supergraph, settings=settings
+            supergraph_path=None if settings.supergraph_url else supergraph,
+            settings=settings,
+            subgraph_urls=subgraph_urls,
         )
     except server.StartupError as exc:
         raise CliError(str(exc)) from exc

@@ -85,8 +85,7 @@ async def serve_all(services: list[Service], *, log_level: str = "info") -> int:
         return 1
 
     servers = [
-        _Server(uvicorn.Config(s.app, log_level=log_level, lifespan="on", access_log=False))
-        for s in services
+        _Server(uvicorn.Config(s.app, log_level=log_level, lifespan="on", access_log=False)) for s in services
     ]
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
