@@ -121,7 +121,8 @@ def test_dev_brings_every_subgraph_and_the_router_up_and_stops_cleanly_on_ctrl_c
             router = client.post(
                 f"http://127.0.0.1:{router_port}/graphql",
                 json={
-                    "query": '{ product(id: "product-1") { name inStock shippingEstimate reviews { edges { node { author { name } } } } } }'
+                    "query": '{ product(id: "product-1") { name inStock shippingEstimate '
+                    "reviews { edges { node { author { name } } } } } }"
                 },
             )
             graphiql = client.get(f"http://127.0.0.1:{router_port}/", headers={"accept": "text/html"})

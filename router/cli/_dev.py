@@ -91,16 +91,19 @@ async def serve_all(services: list[Service], *, log_level: str = "info") -> int:
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    tasks = [asyncio.create_task(server.serve(sockets=[sock])) for server, sock in zip(servers, sockets)]
+    tasks = [
+        asyncio.create_task(server.serve(sockets=[sock]))
+        for server, sock in zip(servers, sockets, strict=True)
+    ]
 
     async def watch() -> None:
         # A server whose startup failed (e.g. its lifespan raised) finishes early: stop everything.
-        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         stop.set()
 
     watcher = asyncio.create_task(watch())
     await stop.wait()
-    failed = [s.name for s, srv in zip(services, servers) if not srv.started]
+    failed = [s.name for s, srv in zip(services, servers, strict=True) if not srv.started]
     for server in servers:
         server.should_exit = True
     await asyncio.gather(*tasks, return_exceptions=True)
