@@ -54,6 +54,7 @@ from .pagination import (
     connection_from_rows,
     decode_cursor,
     encode_cursor,
+    offset_window,
 )
 from .service import SERVICE_TOKEN_HEADER, ServiceCallFailed, ServiceClient, require_service_token
 from .settings import DEFAULT_PORTS, SubgraphSettings, database_url_for
@@ -113,6 +114,7 @@ __all__ = [
     "encode_cursor",
     "federated_schema",
     "new_event",
+    "offset_window",
     "open_event_bus",
     "outbox_relay",
     "outbox_table",

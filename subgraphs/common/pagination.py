@@ -28,6 +28,7 @@ __all__ = [
     "connection_from_rows",
     "decode_cursor",
     "encode_cursor",
+    "offset_window",
 ]
 
 DEFAULT_PAGE_SIZE = 10
@@ -60,6 +61,19 @@ def check_page_size(first: int) -> int:
     if first < 0 or first > MAX_PAGE_SIZE:
         raise BadUserInput(f"`first` must be between 0 and {MAX_PAGE_SIZE}, got {first}.", argument="first")
     return first
+
+
+def offset_window(kind: str, first: int, after: str | None) -> tuple[int, int]:
+    """(limit, offset) of a page of a list paginated by position, where a cursor holds the
+    position of the last edge already seen. Used where one query cuts a page for many parents at
+    once (reviews of N products, orders of N users), which keyset pagination cannot batch."""
+    limit = check_page_size(first)
+    if after is None:
+        return limit, 0
+    position = decode_cursor(kind, after)
+    if not position.isdigit():
+        raise BadUserInput("`after` is not a valid cursor for this list.", argument="after")
+    return limit, int(position) + 1
 
 
 def encode_cursor(kind: str, key: str) -> str:

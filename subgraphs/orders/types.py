@@ -8,14 +8,12 @@ import strawberry
 
 from subgraphs.common import (
     DEFAULT_PAGE_SIZE,
-    BadUserInput,
     Connection,
     Forbidden,
     Money,
     SubgraphContext,
-    check_page_size,
     connection_from_rows,
-    decode_cursor,
+    offset_window,
 )
 
 from . import models
@@ -29,7 +27,6 @@ __all__ = [
     "Product",
     "User",
     "can_see",
-    "page_window",
 ]
 
 Info = strawberry.Info[SubgraphContext, None]
@@ -44,17 +41,6 @@ OrderStatus = strawberry.enum(
 
 #: Cursors of ``User.orders`` carry the position in the user's newest-first list.
 _CURSOR_KIND = "order"
-
-
-def page_window(first: int, after: str | None) -> tuple[int, int]:
-    """(limit, offset) of a page; ``after`` is the cursor of the last edge already seen."""
-    limit = check_page_size(first)
-    if after is None:
-        return limit, 0
-    position = decode_cursor(_CURSOR_KIND, after)
-    if not position.isdigit():
-        raise BadUserInput("`after` is not a valid cursor for this list.", argument="after")
-    return limit, int(position) + 1
 
 
 def can_see(info: Info, user_id: str) -> bool:
@@ -143,7 +129,7 @@ class User:
         viewer = info.context.require_viewer()
         if not (viewer.is_admin or viewer.user_id == self.id):
             raise Forbidden("Only the user themself or an admin can see these orders.")
-        limit, offset = page_window(first, after)
+        limit, offset = offset_window(_CURSOR_KIND, first, after)
         rows = await info.context.loader(UserOrdersLoader).load((str(self.id), limit, offset))
         positioned = list(enumerate(rows, start=offset))
         return connection_from_rows(

@@ -8,12 +8,10 @@ import strawberry
 
 from subgraphs.common import (
     DEFAULT_PAGE_SIZE,
-    BadUserInput,
     Connection,
     SubgraphContext,
-    check_page_size,
     connection_from_rows,
-    decode_cursor,
+    offset_window,
 )
 
 from . import models
@@ -25,17 +23,6 @@ Info = strawberry.Info[SubgraphContext, None]
 
 #: Cursors of review lists carry the position in the newest-first list.
 _CURSOR_KIND = "review"
-
-
-def _page_window(first: int, after: str | None) -> tuple[int, int]:
-    """(limit, offset) of a page; ``after`` is the cursor of the last edge already seen."""
-    limit = check_page_size(first)
-    if after is None:
-        return limit, 0
-    position = decode_cursor(_CURSOR_KIND, after)
-    if not position.isdigit():
-        raise BadUserInput("`after` is not a valid cursor for this list.", argument="after")
-    return limit, int(position) + 1
 
 
 def _connection(rows: list[models.ReviewRow], *, limit: int, offset: int) -> Connection[Review]:
@@ -60,7 +47,7 @@ class Product:
     async def reviews(
         self, info: Info, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
     ) -> Connection[Review] | None:
-        limit, offset = _page_window(first, after)
+        limit, offset = offset_window(_CURSOR_KIND, first, after)
         rows = await info.context.loader(ProductReviewsLoader).load((str(self.id), limit, offset))
         return _connection(rows, limit=limit, offset=offset)
 
@@ -83,7 +70,7 @@ class User:
     async def reviews(
         self, info: Info, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
     ) -> Connection[Review] | None:
-        limit, offset = _page_window(first, after)
+        limit, offset = offset_window(_CURSOR_KIND, first, after)
         rows = await info.context.loader(AuthorReviewsLoader).load((str(self.id), limit, offset))
         return _connection(rows, limit=limit, offset=offset)
 
