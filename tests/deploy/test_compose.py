@@ -1,0 +1,78 @@
+"""docker-compose.yml and the Dockerfile describe the production shape: checked by structure (no
+Docker engine runs on CI machines)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).parents[2]
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+SERVICES = COMPOSE["services"]
+SUBGRAPHS = list(yaml.safe_load((ROOT / "supergraph.yaml").read_text())["subgraphs"])
+DOCKERFILE = (ROOT / "deploy" / "Dockerfile").read_text()
+
+
+def test_every_subgraph_of_supergraph_yaml_has_a_service_running_it() -> None:
+    for name in SUBGRAPHS:
+        service = SERVICES[name]
+        assert service["command"][:3] == ["supergraph", "subgraph", name]
+        assert "0.0.0.0" in service["command"]
+
+
+def test_each_subgraph_has_its_own_postgres_database_created_at_init() -> None:
+    init_sql = (ROOT / "deploy" / "postgres-init.sql").read_text()
+    for name in SUBGRAPHS:
+        url = SERVICES[name]["environment"][f"{name.upper()}_DATABASE_URL"]
+        assert url.startswith("postgresql://") and url.endswith(f"@postgres:5432/{name}")
+        assert f"CREATE DATABASE {name};" in init_sql
+
+
+def test_services_wait_for_healthy_dependencies() -> None:
+    for name in SUBGRAPHS:
+        depends = SERVICES[name]["depends_on"]
+        assert {dep: cond["condition"] for dep, cond in depends.items()} == {
+            "postgres": "service_healthy",
+            "rabbitmq": "service_healthy",
+            "redis": "service_healthy",
+        }
+    router_deps = SERVICES["router"]["depends_on"]
+    assert set(router_deps) >= set(SUBGRAPHS)
+    assert all(cond["condition"] == "service_healthy" for cond in router_deps.values())
+    for infra in ("postgres", "redis", "rabbitmq"):
+        assert SERVICES[infra]["healthcheck"]["test"]
+
+
+def test_the_router_reaches_every_subgraph_by_service_name_and_is_published() -> None:
+    import json
+
+    urls = json.loads(SERVICES["router"]["environment"]["ROUTER_SUBGRAPH_URLS"])
+    assert set(urls) == set(SUBGRAPHS)
+    for name, url in urls.items():
+        assert url.startswith(f"http://{name}:")
+    assert SERVICES["router"]["ports"] == ["4000:4000"]
+
+
+def test_secrets_have_no_usable_default_and_production_mode_is_on() -> None:
+    env = SERVICES["users"]["environment"]
+    assert env["ENVIRONMENT"] == "production"
+    for secret in ("JWT_SECRET", "SERVICE_TOKEN"):
+        assert re.fullmatch(r"\$\{" + secret + r":\?.+\}", env[secret]), env[secret]
+    assert env["EVENT_BUS_URL"].startswith("amqp://")
+
+
+def test_dockerfile_is_multi_stage_slim_non_root_with_a_healthcheck() -> None:
+    stages = re.findall(r"^FROM (\S+)", DOCKERFILE, re.MULTILINE)
+    assert len(stages) >= 2 and all("slim" in image for image in stages)
+    assert re.search(r"^USER (?!root)\S+", DOCKERFILE, re.MULTILINE)
+    assert re.search(r"^HEALTHCHECK .*\n?.*health/live", DOCKERFILE, re.MULTILINE)
+    assert "COPY --from=build" in DOCKERFILE
+    for path in ("router", "schema", "subgraphs", "pyproject.toml"):
+        assert path in DOCKERFILE
+
+
+def test_volumes_keep_database_and_broker_data() -> None:
+    assert set(COMPOSE["volumes"]) == {"pgdata", "rabbitdata"}
+    assert "pgdata:/var/lib/postgresql/data" in SERVICES["postgres"]["volumes"]
