@@ -151,6 +151,7 @@ def _dev(args: argparse.Namespace) -> int:
                 port=args.port,
                 log_level=args.log_level,
                 subgraph_urls={s.name: s.routing_url for s in specs},
+                storefront_root=args.config.resolve().parent,
             )
         )
     names = ", ".join(f"{s.name} :{s.port}" for s in services)
@@ -165,6 +166,7 @@ def _router_service(
     port: int,
     log_level: str = "info",
     subgraph_urls: dict[str, str] | None = None,
+    storefront_root: Path | None = None,
 ) -> Any:
     from ._dev import Service
 
@@ -177,11 +179,13 @@ def _router_service(
     if settings.supergraph_url is None and not supergraph.exists():
         raise CliError(f"{supergraph} not found: run `supergraph compose` first")
     server.configure_logging(log_level, log_format=settings.log_format)
+    storefront_dir = server.ensure_storefront_built(storefront_root) if storefront_root is not None else None
     try:
         app = server.create_app(
             supergraph_path=None if settings.supergraph_url else supergraph,
             settings=settings,
             subgraph_urls=subgraph_urls,
+            storefront_dir=storefront_dir,
         )
     except server.StartupError as exc:
         raise CliError(str(exc)) from exc

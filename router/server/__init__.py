@@ -7,6 +7,7 @@ from ._limits import LimitCode
 from ._logging import JsonFormatter, configure_logging
 from ._reload import ReloadOutcome
 from ._settings import RouterSettings
+from ._storefront import ensure_storefront_built
 
 __all__ = [
     "JsonFormatter",
@@ -16,4 +17,5 @@ __all__ = [
     "StartupError",
     "configure_logging",
     "create_app",
+    "ensure_storefront_built",
 ]

@@ -53,6 +53,7 @@ from ._metrics import CONTENT_TYPE_LATEST, RouterMetrics
 from ._persisted import MemoryQueryStore, PersistedQueries, PersistedQueryStore, RedisQueryStore
 from ._reload import FileSource, Runtime, SourceError, SupergraphReloader, SupergraphSource, UrlSource
 from ._settings import RouterSettings
+from ._storefront import storefront_routes
 
 __all__ = ["StartupError", "create_app"]
 
@@ -72,8 +73,11 @@ def create_app(
     settings: RouterSettings | None = None,
     http_transport: httpx.AsyncBaseTransport | None = None,
     subgraph_urls: Mapping[str, str] | None = None,
+    storefront_dir: Path | None = None,
 ) -> Starlette:
     """The router app.
+
+    ``storefront_dir`` (a built storefront, see ``ensure_storefront_built``) is served at ``/shop``.
 
     The supergraph comes from ``supergraph_sdl`` (fixed: no hot reload), else ``supergraph_path``,
     else ``settings.supergraph_url`` (fetched when the app starts), else ``settings.supergraph_path``.
@@ -310,6 +314,8 @@ def create_app(
             Route("/", graphiql, methods=["GET"]),
             Route("/graphiql/static/{name}", asset_response, methods=["GET"]),
         ]
+    if storefront_dir is not None:
+        routes += storefront_routes(storefront_dir)
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.settings = settings
     app.state.metrics = metrics
