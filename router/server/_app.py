@@ -213,7 +213,7 @@ def create_app(
                 await app.state.persisted.aclose()
 
     async def graphql(request: Request) -> Response:
-        if request.method == "GET" and settings.graphiql and _wants_html(request):
+        if request.method == "GET" and settings.graphiql_enabled and _wants_html(request):
             return graphiql_page()
         record = request_record(request)
         record.graphql = True
@@ -309,7 +309,7 @@ def create_app(
     ]
     if metrics is not None:
         routes.append(Route("/metrics", metrics_endpoint, methods=["GET"]))
-    if settings.graphiql:
+    if settings.graphiql_enabled:
         routes += [
             Route("/", graphiql, methods=["GET"]),
             Route("/graphiql/static/{name}", asset_response, methods=["GET"]),

@@ -38,7 +38,9 @@ class RouterSettings(BaseSettings):
     cors_origins: tuple[str, ...] = ()
     cors_allow_credentials: bool = False
     csrf_prevention: bool = True
-    graphiql: bool = True
+    #: GraphiQL on ``/`` and on ``GET /graphql`` for browsers; None: on only in development mode
+    #: (in production introspection is off by default, so GraphiQL would have no schema to show).
+    graphiql: bool | None = None
 
     # --- subgraph fetches ----------------------------------------------------------------------
     subgraph_timeout_seconds: float = Field(default=10.0, gt=0)
@@ -91,3 +93,7 @@ class RouterSettings(BaseSettings):
     @property
     def introspection_enabled(self) -> bool:
         return self.mode == "development" if self.introspection is None else self.introspection
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return self.mode == "development" if self.graphiql is None else self.graphiql

@@ -207,3 +207,17 @@ async def test_health_live_answers_without_asking_subgraphs(router) -> None:
         live = await client.get("/health/live")
     assert live.json() == {"status": "ok"}
     assert subgraphs.counts() == {}
+
+
+async def test_graphiql_is_served_in_development_and_off_by_default_in_production(router) -> None:
+    async with router() as (client, _):
+        dev_root = await client.get("/", headers={"accept": "text/html"})
+        dev_graphql = await client.get("/graphql", headers={"accept": "text/html"})
+    async with router(mode="production") as (client, _):
+        prod_root = await client.get("/", headers={"accept": "text/html"})
+    async with router(mode="production", graphiql=True) as (client, _):
+        forced = await client.get("/", headers={"accept": "text/html"})
+    assert dev_root.status_code == 200 and "GraphiQL" in dev_root.text
+    assert dev_graphql.status_code == 200 and "GraphiQL" in dev_graphql.text
+    assert prod_root.status_code == 404
+    assert forced.status_code == 200
