@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from ._authorization import UNAUTHORIZED, Claims
 from ._breaker import BreakerPolicy, BreakerState, CircuitBreaker, CircuitBreakers
 from ._cache import LruCache
 from ._execute import PlanResult, execute_plan
@@ -30,10 +31,12 @@ from .errors import (
 )
 
 __all__ = [
+    "UNAUTHORIZED",
     "BreakerPolicy",
     "BreakerState",
     "CircuitBreaker",
     "CircuitBreakers",
+    "Claims",
     "DocumentRule",
     "ExecutorError",
     "FetchObserver",

@@ -12,10 +12,11 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from graphql import OperationType
+from graphql import FragmentDefinitionNode, OperationType
 
 from router.planner import PlanningError, QueryPlan, plan, print_plan
 
+from ._authorization import UNSET, AuthorizationPolicy, Claims, Unset, shape_authorized_response
 from ._cache import LruCache
 from ._execute import execute_plan
 from ._fetch import SubgraphClient
@@ -28,12 +29,11 @@ from ._shape import shape_response
 from .errors import GatewayConfigError
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Hashable, Mapping, Sequence
 
     import httpx
     from graphql import (
         DocumentNode,
-        FragmentDefinitionNode,
         GraphQLObjectType,
         GraphQLSchema,
         OperationDefinitionNode,
@@ -81,6 +81,8 @@ class _PreparedOperation:
     root_type: GraphQLObjectType
     plan: QueryPlan
     introspection: Introspection | None
+    denied: Mapping[int, str]
+    """Fields removed for lack of authorization (``id`` of the client's node -> error message)."""
 
 
 _EMPTY_PLAN = QueryPlan(node=None)
@@ -138,8 +140,9 @@ class Gateway:
         self._planner: Planner = planner or plan
         self._override = ProgressiveOverride.of(supergraph)
         self._documents: LruCache[str, ParsedDocument] = LruCache(document_cache_size)
-        self._operations: LruCache[tuple[str, str | None, frozenset[str]], _PreparedOperation] = LruCache(
-            plan_cache_size
+        self._authorization = AuthorizationPolicy(supergraph)
+        self._operations: LruCache[tuple[str, str | None, frozenset[str], Hashable], _PreparedOperation] = (
+            LruCache(plan_cache_size)
         )
 
     async def execute(
@@ -151,6 +154,7 @@ class Gateway:
         headers: Mapping[str, str] | None = None,
         override_labels: frozenset[str] = frozenset(),
         include_plan: bool = False,
+        claims: Claims | Unset | None = UNSET,
     ) -> dict[str, Any]:
         """Run one operation; return ``{"data": ..., "errors": [...]}`` (``errors`` only when any).
 
@@ -158,9 +162,15 @@ class Gateway:
         ``override_labels`` are progressive ``@override`` labels the caller enables for this request;
         ``percent(x)`` labels are drawn here. ``include_plan`` adds the text form of the plan that
         ran as ``extensions.queryPlan`` (GraphiQL shows it).
+
+        ``claims`` are the request's verified access-token claims (None: anonymous); when given,
+        ``@authenticated``/``@requiresScopes`` are enforced before any subgraph is called (see
+        ``_authorization``). Not given: nothing is enforced here (the caller authorizes).
         """
         try:
-            return await self._execute(query, variables, operation_name, headers, override_labels, include_plan)
+            return await self._execute(
+                query, variables, operation_name, headers, override_labels, include_plan, claims
+            )
         except Exception:
             # A bug, not a client problem: log it with the stack, give the client no internals.
             logger.exception("unexpected error while executing an operation")
@@ -174,8 +184,9 @@ class Gateway:
         headers: Mapping[str, str] | None,
         override_labels: frozenset[str],
         include_plan: bool = False,
+        claims: Claims | Unset | None = UNSET,
     ) -> dict[str, Any]:
-        prepared = self._prepare(query, operation_name, self._override.labels(override_labels))
+        prepared = self._prepare(query, operation_name, self._override.labels(override_labels), claims)
         if isinstance(prepared, list):
             return {"errors": prepared}
         if include_plan:
@@ -208,17 +219,31 @@ class Gateway:
             errors.extend(introspection_errors)
             if introspection_data is None:
                 return {"data": None, "errors": errors}
-        data = shape_response(
-            possible_types=self._possible_types,
-            root_type=prepared.root_type,
-            selection_set=prepared.operation.selection_set,
-            fragments=prepared.fragments,
-            variables=coerced,
-            data=result.data,
-            errors=errors,
-            failed_paths=result.failed_paths,
-            introspection=introspection_data,
-        )
+        if prepared.denied:
+            data = shape_authorized_response(
+                possible_types=self._possible_types,
+                root_type=prepared.root_type,
+                selection_set=prepared.operation.selection_set,
+                fragments=prepared.fragments,
+                variables=coerced,
+                data=result.data,
+                errors=errors,
+                denied=prepared.denied,
+                failed_paths=result.failed_paths,
+                introspection=introspection_data,
+            )
+        else:
+            data = shape_response(
+                possible_types=self._possible_types,
+                root_type=prepared.root_type,
+                selection_set=prepared.operation.selection_set,
+                fragments=prepared.fragments,
+                variables=coerced,
+                data=result.data,
+                errors=errors,
+                failed_paths=result.failed_paths,
+                introspection=introspection_data,
+            )
         return {"data": data, "errors": errors} if errors else {"data": data}
 
     def operation_name(self, query: str, operation_name: str | None = None) -> str | None:
@@ -247,10 +272,22 @@ class Gateway:
         return None if isinstance(prepared, list) else prepared.operation.operation
 
     def _prepare(
-        self, query: str, operation_name: str | None, override_labels: frozenset[str]
+        self,
+        query: str,
+        operation_name: str | None,
+        override_labels: frozenset[str],
+        claims: Claims | Unset | None = UNSET,
     ) -> _PreparedOperation | list[dict[str, Any]]:
         """The cached operation and plan, or the request errors that stop it."""
-        cache_key = (query, operation_name, override_labels)
+        # Without requirements in the supergraph every request plans alike: one cache entry.
+        auth_key = (
+            None
+            if not self._authorization.enabled
+            else "unenforced"
+            if isinstance(claims, Unset)
+            else self._authorization.auth_key(claims)
+        )
+        cache_key = (query, operation_name, override_labels, auth_key)
         prepared = self._operations.get(cache_key)
         if prepared is not None:
             return prepared
@@ -278,10 +315,26 @@ class Gateway:
                     code=ErrorCode.GRAPHQL_VALIDATION_FAILED,
                 )
             ]
-        if has_planned_fields(operation.selection_set, parsed.fragments):
+        planned_document, planned_selection, planned_fragments = parsed.document, operation, parsed.fragments
+        denied: Mapping[int, str] = {}
+        if not isinstance(claims, Unset):
+            authorized = self._authorization.authorize(self._schema, parsed.document, claims)
+            if authorized.denied:
+                # Plan what the request may see; shape what it asked for (denied fields -> null + error).
+                denied = authorized.denied
+                planned_document = authorized.document
+                planned_operation = select_operation(planned_document, operation_name)
+                assert not isinstance(planned_operation, dict)  # same operations as the original
+                planned_selection = planned_operation
+                planned_fragments = {
+                    d.name.value: d
+                    for d in planned_document.definitions
+                    if isinstance(d, FragmentDefinitionNode)
+                }
+        if has_planned_fields(planned_selection.selection_set, planned_fragments):
             try:
                 plan = self._planner(
-                    self._supergraph, parsed.document, operation_name, override_labels=override_labels
+                    self._supergraph, planned_document, operation_name, override_labels=override_labels
                 )
             except PlanningError as exc:
                 return [client_error(str(exc), code=ErrorCode.QUERY_PLANNING_FAILED)]
@@ -293,6 +346,7 @@ class Gateway:
             root_type=root_type,
             plan=plan,
             introspection=Introspection.of(operation, parsed.fragments),
+            denied=denied,
         )
         self._operations.put(cache_key, prepared)
         return prepared

@@ -38,6 +38,7 @@ from router.executor import (
 from router.supergraph import Supergraph, SupergraphError, load_supergraph
 
 from ._access_log import AccessLogMiddleware, RequestRecord, request_record
+from ._auth import AuthenticationFailed, RouterAuth, unauthenticated_response
 from ._graphiql import asset_response, graphiql_page
 from ._headers import HeaderPropagation
 from ._health import SubgraphProbe
@@ -51,7 +52,16 @@ from ._http import (
 from ._limits import Limits, document_too_large
 from ._metrics import CONTENT_TYPE_LATEST, RouterMetrics
 from ._persisted import MemoryQueryStore, PersistedQueries, PersistedQueryStore, RedisQueryStore
+from ._rate_limit import (
+    MemoryRateLimiter,
+    RateLimiter,
+    RedisRateLimiter,
+    client_ip,
+    client_key,
+    too_many_requests_response,
+)
 from ._reload import FileSource, Runtime, SourceError, SupergraphReloader, SupergraphSource, UrlSource
+from ._security_headers import SecurityHeadersMiddleware
 from ._settings import RouterSettings
 from ._storefront import storefront_routes
 
@@ -152,6 +162,24 @@ def create_app(
         # ceiling so that nothing waits forever.
         ceiling = max([settings.subgraph_timeout_seconds, *settings.subgraph_timeouts.values()])
         async with httpx.AsyncClient(transport=http_transport, limits=limits, timeout=ceiling) as http:
+            try:
+                app.state.auth = RouterAuth.from_settings(settings, http=http)
+            except ValueError as exc:
+                raise StartupError(f"auth settings: {exc}") from exc
+            limiter: RateLimiter | None = None
+            if settings.rate_limit_requests:
+                limiter = (
+                    RedisRateLimiter.from_url(
+                        settings.rate_limit_redis_url,
+                        limit=settings.rate_limit_requests,
+                        window_seconds=settings.rate_limit_window_seconds,
+                    )
+                    if settings.rate_limit_redis_url
+                    else MemoryRateLimiter(
+                        limit=settings.rate_limit_requests, window_seconds=settings.rate_limit_window_seconds
+                    )
+                )
+            app.state.rate_limiter = limiter
             source: SupergraphSource | None = None
             if path is not None and supergraph_sdl is None:
                 source = FileSource(path)
@@ -211,6 +239,8 @@ def create_app(
                     with contextlib.suppress(asyncio.CancelledError):
                         await poller
                 await app.state.persisted.aclose()
+                if limiter is not None:
+                    await limiter.aclose()
 
     async def graphql(request: Request) -> Response:
         if request.method == "GET" and settings.graphiql_enabled and _wants_html(request):
@@ -223,6 +253,23 @@ def create_app(
             return _error_response(
                 "Accept must allow application/graphql-response+json or application/json", 406
             )
+        auth: RouterAuth = request.app.state.auth
+        auth_failure: AuthenticationFailed | None = None
+        try:
+            claims = await auth.authenticate(request)
+        except AuthenticationFailed as exc:
+            claims, auth_failure = None, exc
+        limiter: RateLimiter | None = request.app.state.rate_limiter
+        if limiter is not None:
+            decision = await limiter.hit(
+                client_key(request, claims, trusted_proxy_hops=settings.trusted_proxy_hops)
+            )
+            if not decision.allowed:
+                record.errors = 1
+                return too_many_requests_response(decision, media_type=media_type)
+        if auth_failure is not None:
+            record.errors = 1
+            return unauthenticated_response(auth_failure, media_type=media_type)
         runtime: Runtime = request.app.state.runtime
         gateway = runtime.gateway  # read once: a reload during this request does not affect it
         try:
@@ -255,10 +302,19 @@ def create_app(
             record.errors = 1
             return _error_response(exc.message, exc.status, headers=exc.headers, media_type=media_type)
 
-        headers = propagation.select(request.headers, record.request_id)
+        headers = auth.with_internal_claims(
+            propagation.select(request.headers, record.request_id),
+            claims,
+            client_ip=client_ip(request, trusted_proxy_hops=settings.trusted_proxy_hops),
+        )
         include_plan = settings.mode == "development" and bool(request.headers.get("x-include-query-plan"))
         result = await gateway.execute(
-            query, params.variables, params.operation_name, headers=headers, include_plan=include_plan
+            query,
+            params.variables,
+            params.operation_name,
+            headers=headers,
+            include_plan=include_plan,
+            claims=claims,
         )
         record.operation_name = gateway.operation_name(query, params.operation_name) or params.operation_name
         record.valid = "data" in result
@@ -290,6 +346,9 @@ def create_app(
         return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
     middleware = [Middleware(AccessLogMiddleware, metrics=metrics)]
+    if settings.security_headers:
+        # Outermost: every response gets them, errors of the other middleware included.
+        middleware.insert(0, Middleware(SecurityHeadersMiddleware, hsts=settings.hsts))
     if settings.cors_origins:
         middleware.append(
             Middleware(

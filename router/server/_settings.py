@@ -90,6 +90,31 @@ class RouterSettings(BaseSettings):
     metrics_max_operation_names: int = Field(default=500, gt=0)
     log_format: Literal["json", "text"] = "json"
 
+    # --- auth and abuse protection (_auth.py, _rate_limit.py, _security_headers.py) ------------
+    #: HS256 verifies with ``jwt_secret`` (= the users subgraph's JWT_SECRET); RS256/ES256 with
+    #: ``jwks_url`` (users' /.well-known/jwks.json) and/or static ``jwt_public_keys`` (PEM, JSON list).
+    jwt_algorithm: Literal["HS256", "RS256", "ES256"] = "HS256"
+    #: The development value the subgraphs also default to; refused in production mode.
+    jwt_secret: str = "dev-only-jwt-secret-change-me-0123456789abcdef"
+    jwt_public_keys: tuple[str, ...] = ()
+    jwks_url: str | None = None
+    jwt_issuer: str = "supergraph-users"
+    jwt_audience: str = "supergraph"
+    jwt_leeway_seconds: int = Field(default=30, ge=0, le=120)
+    #: Signs X-Supergraph-Claims (= the subgraphs' INTERNAL_CLAIMS_SECRET); dev value refused in production.
+    internal_claims_secret: str = "dev-only-internal-claims-secret-0123456789"
+    internal_claims_ttl_seconds: int = Field(default=60, gt=0, le=300)
+    #: Requests per client (verified token subject, else IP) per window; None turns limiting off.
+    rate_limit_requests: int | None = Field(default=600, gt=0)
+    rate_limit_window_seconds: float = Field(default=60.0, gt=0)
+    #: Share the rate-limit windows between router instances (else each instance counts in memory).
+    rate_limit_redis_url: str | None = None
+    #: Reverse proxies in front of the router whose X-Forwarded-For is trusted (0: use the peer).
+    trusted_proxy_hops: int = Field(default=0, ge=0)
+    security_headers: bool = True
+    #: Strict-Transport-Security; turn on when the router is only reached over HTTPS.
+    hsts: bool = False
+
     @property
     def introspection_enabled(self) -> bool:
         return self.mode == "development" if self.introspection is None else self.introspection

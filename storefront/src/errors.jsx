@@ -20,6 +20,7 @@ export function describeError(error, { conflict } = {}) {
   const first = error.graphQLErrors[0];
   switch (codeOf(first)) {
     case "UNAUTHENTICATED":
+    case "UNAUTHORIZED": // the router refused an @authenticated field before calling a subgraph
       return "You are not signed in (or your session has ended). Please sign in and try again.";
     case "FORBIDDEN":
       return `You are not allowed to do that. ${first.message}`;

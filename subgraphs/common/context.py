@@ -1,23 +1,30 @@
-"""Per-request GraphQL context of a subgraph: database session, DataLoaders, the viewer."""
+"""Per-request GraphQL context of a subgraph: database session, DataLoaders, the viewer.
+
+The viewer comes from the router's signed ``X-Supergraph-Claims`` header when the request has one
+(the router verified the client's token once; the header proves that with the internal secret), else
+from a direct ``Authorization: Bearer`` access token (service use, tests), verified here the same
+way the router verifies it. A present but invalid header is an authentication error, never a reason
+to fall back: a forged router header must not turn into anything but UNAUTHENTICATED.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from aiodataloader import DataLoader
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.fastapi import BaseContext
 
-from .auth import InvalidToken, TokenService, Viewer
+from .auth import INTERNAL_CLAIMS_HEADER, InvalidToken, TokenService, Viewer
 from .errors import Forbidden, Unauthenticated
 from .service import ServiceClient
 from .settings import SubgraphSettings
 
 __all__ = ["SubgraphContext", "get_context", "get_session", "viewer_from_request"]
 
-L = TypeVar("L", bound=DataLoader)
+L = TypeVar("L", bound="DataLoader[Any, Any]")
 
 
 class SubgraphContext(BaseContext):
@@ -34,6 +41,7 @@ class SubgraphContext(BaseContext):
         viewer: Viewer | None,
         auth_error: str | None = None,
         state: Any = None,
+        client_ip: str | None = None,
     ) -> None:
         super().__init__()
         self.session = session
@@ -43,7 +51,9 @@ class SubgraphContext(BaseContext):
         self.viewer = viewer
         self.auth_error = auth_error
         self.state = state
-        self._loaders: dict[Callable[..., DataLoader], DataLoader] = {}
+        #: The end client's IP: vouched for by the router's signed header, else the peer address.
+        self.client_ip = client_ip
+        self._loaders: dict[Callable[..., DataLoader[Any, Any]], DataLoader[Any, Any]] = {}
 
     def loader(self, factory: Callable[[AsyncSession], L]) -> L:
         """The request's loader built by ``factory`` (one per factory per request)."""
@@ -67,7 +77,26 @@ class SubgraphContext(BaseContext):
 
 
 def viewer_from_request(request: Request, tokens: TokenService) -> tuple[Viewer | None, str | None]:
-    """Read ``Authorization: Bearer <access token>``: (viewer, None), (None, reason) or (None, None)."""
+    """The viewer of the request: (viewer, None), (None, reason) or (None, None) for anonymous."""
+    viewer, error, _ip = _authenticate(request, tokens)
+    return viewer, error
+
+
+def _authenticate(request: Request, tokens: TokenService) -> tuple[Viewer | None, str | None, str | None]:
+    peer = request.client.host if request.client is not None else None
+    internal = request.headers.get(INTERNAL_CLAIMS_HEADER)
+    if internal is not None:
+        try:
+            claims = tokens.decode_internal(internal.strip())
+        except InvalidToken:
+            # No detail: the caller is either the router with a wrong secret or someone forging it.
+            return None, f"the {INTERNAL_CLAIMS_HEADER} header is not valid", peer
+        return claims.viewer, None, claims.client_ip or peer
+    viewer, error = _bearer(request, tokens)
+    return viewer, error, peer
+
+
+def _bearer(request: Request, tokens: TokenService) -> tuple[Viewer | None, str | None]:
     header = request.headers.get("authorization")
     if not header:
         return None, None
@@ -86,9 +115,11 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-async def get_context(request: Request, session: AsyncSession = Depends(get_session)) -> SubgraphContext:
+async def get_context(
+    request: Request, session: Annotated[AsyncSession, Depends(get_session)]
+) -> SubgraphContext:
     state = request.app.state
-    viewer, auth_error = viewer_from_request(request, state.tokens)
+    viewer, auth_error, client_ip = _authenticate(request, state.tokens)
     return SubgraphContext(
         session=session,
         settings=state.settings,
@@ -97,4 +128,5 @@ async def get_context(request: Request, session: AsyncSession = Depends(get_sess
         viewer=viewer,
         auth_error=auth_error,
         state=state,
+        client_ip=client_ip,
     )

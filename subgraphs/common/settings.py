@@ -13,10 +13,18 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["DEV_JWT_SECRET", "DEV_SERVICE_TOKEN", "SubgraphSettings", "database_url_for"]
+__all__ = [
+    "DEV_INTERNAL_CLAIMS_SECRET",
+    "DEV_JWT_SECRET",
+    "DEV_SERVICE_TOKEN",
+    "SubgraphSettings",
+    "database_url_for",
+]
 
 DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-0123456789abcdef"
 DEV_SERVICE_TOKEN = "dev-only-service-token"
+#: Shared by the router (``ROUTER_INTERNAL_CLAIMS_SECRET``) and subgraphs (``INTERNAL_CLAIMS_SECRET``).
+DEV_INTERNAL_CLAIMS_SECRET = "dev-only-internal-claims-secret-0123456789"
 
 #: Default port of each subgraph on 127.0.0.1 (the router listens on 4000).
 DEFAULT_PORTS = {
@@ -38,12 +46,27 @@ class SubgraphSettings(BaseSettings):
     data_dir: Path = Path("data")
     database_url: str | None = None
 
+    # --- security: tokens (see subgraphs/common/auth.py) ---------------------------------------
+    #: HS256 signs with ``jwt_secret`` (development default); RS256/ES256 sign with the first of
+    #: ``jwt_private_keys`` and publish all of them at ``/.well-known/jwks.json`` (key rotation).
+    jwt_algorithm: Literal["HS256", "RS256", "ES256"] = "HS256"
     jwt_secret: str = DEV_JWT_SECRET
-    jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
+    #: PEM private keys (JSON list in the environment), newest first: the first signs, every one
+    #: still verifies and is published, so tokens signed before a rotation stay valid until they expire.
+    jwt_private_keys: tuple[str, ...] = ()
+    #: PEM public keys a subgraph that does not sign (all but users) verifies direct tokens with.
+    jwt_public_keys: tuple[str, ...] = ()
     jwt_issuer: str = "supergraph-users"
     jwt_audience: str = "supergraph"
-    access_token_ttl_seconds: int = Field(default=900, gt=0)
+    #: Clock skew tolerated on exp/nbf/iat; bounded so an expired token cannot live on for long.
+    jwt_leeway_seconds: int = Field(default=30, ge=0, le=120)
+    access_token_ttl_seconds: int = Field(default=900, gt=0, le=3600)
     refresh_token_ttl_seconds: int = Field(default=14 * 24 * 3600, gt=0)
+    #: Verifies the router's signed ``X-Supergraph-Claims`` header (the router signs with the same).
+    internal_claims_secret: str = DEV_INTERNAL_CLAIMS_SECRET
+    #: Failed logins per email (and, x4, per client IP) within the window before TOO_MANY_ATTEMPTS.
+    login_max_failures: int = Field(default=5, ge=1)
+    login_failure_window_seconds: int = Field(default=900, gt=0)
 
     service_token: str = DEV_SERVICE_TOKEN
     service_timeout_seconds: float = Field(default=5.0, gt=0)
@@ -83,8 +106,12 @@ class SubgraphSettings(BaseSettings):
         if self.environment != "production":
             return
         problems = []
-        if self.jwt_secret == DEV_JWT_SECRET or len(self.jwt_secret) < 32:
+        if self.jwt_algorithm == "HS256" and (self.jwt_secret == DEV_JWT_SECRET or len(self.jwt_secret) < 32):
             problems.append("set JWT_SECRET to a random value of at least 32 characters")
+        if self.internal_claims_secret == DEV_INTERNAL_CLAIMS_SECRET or len(self.internal_claims_secret) < 32:
+            problems.append(
+                "set INTERNAL_CLAIMS_SECRET (same as ROUTER_INTERNAL_CLAIMS_SECRET) to 32+ random characters"
+            )
         if self.service_token == DEV_SERVICE_TOKEN or len(self.service_token) < 24:
             problems.append("set SERVICE_TOKEN to a random value of at least 24 characters")
         if problems:

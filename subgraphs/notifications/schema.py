@@ -21,11 +21,12 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(
+    @strawberry.federation.mutation(
+        authenticated=True,
         description=(
             "Mark one of your notifications read (repeating it keeps the first read time). "
             "NOT_FOUND when it does not exist or is not yours."
-        )
+        ),
     )
     async def mark_notification_read(self, info: Info, id: strawberry.ID) -> Notification:
         viewer = info.context.require_viewer()

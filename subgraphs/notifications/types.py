@@ -81,11 +81,12 @@ class User:
 
     id: strawberry.ID
 
-    @strawberry.field(
+    @strawberry.federation.field(
+        authenticated=True,
         description=(
             "The user's notifications, newest first. Only the user themself may read them "
             "(UNAUTHENTICATED when signed out, FORBIDDEN for anyone else)."
-        )
+        ),
     )
     async def notifications(
         self,
@@ -109,7 +110,10 @@ class User:
             rows, first=first, kind=_CURSOR_KIND, key=lambda row: str(row.seq), node=Notification.from_row
         )
 
-    @strawberry.field(description="How many of the user's notifications are unread (the user themself only).")
+    @strawberry.federation.field(
+        description="How many of the user's notifications are unread (the user themself only).",
+        authenticated=True,
+    )
     async def unread_notification_count(self, info: Info) -> int:
         _require_owner(info, str(self.id))
         count: int = await info.context.loader(UnreadCountLoader).load(str(self.id))

@@ -50,18 +50,22 @@ CANCELLABLE = frozenset({models.OrderStatus.PENDING, models.OrderStatus.CONFIRME
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="An order by id: only its owner or an admin (NOT_FOUND for anyone else).")
+    @strawberry.federation.field(
+        description="An order by id: only its owner or an admin (NOT_FOUND for anyone else).",
+        authenticated=True,
+    )
     async def order(self, info: Info, id: strawberry.ID) -> Order | None:
         return Order.from_row(await _visible_order(info, str(id)))
 
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(
+    @strawberry.federation.mutation(
+        authenticated=True,
         description=(
             "Place an order for the signed-in user: prices come from the catalogue, stock is "
             "reserved, and the order starts PENDING."
-        )
+        ),
     )
     async def place_order(self, info: Info, items: list[OrderItemInput]) -> Order:
         viewer = info.context.require_viewer()
@@ -89,8 +93,9 @@ class Mutation:
             raise
         return Order.from_row(row)
 
-    @strawberry.mutation(
-        description="Cancel a PENDING or CONFIRMED order (its owner or an admin); its stock is returned."
+    @strawberry.federation.mutation(
+        authenticated=True,
+        description="Cancel a PENDING or CONFIRMED order (its owner or an admin); its stock is returned.",
     )
     async def cancel_order(self, info: Info, id: strawberry.ID) -> Order:
         order = await _visible_order(info, str(id))

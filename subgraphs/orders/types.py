@@ -117,11 +117,12 @@ class User:
 
     id: strawberry.ID
 
-    @strawberry.field(
+    @strawberry.federation.field(
+        authenticated=True,
         description=(
             "The user's orders, newest first. Only the user themself and admins may read them "
             "(FORBIDDEN otherwise)."
-        )
+        ),
     )
     async def orders(
         self, info: Info, first: int = DEFAULT_PAGE_SIZE, after: str | None = None

@@ -6,6 +6,14 @@ was rotated can only be a stolen copy or a replay, so the whole family is revoke
 sign in again (reuse detection, OAuth 2.0 Security BCP RFC 9700 section 4.14.2). ``logout`` revokes
 the family. Only token ids are stored, never the tokens themselves.
 
+Failed logins are throttled per email and per client IP (a sliding window, :class:`LoginThrottle`):
+past the limit a login is refused with TOO_MANY_ATTEMPTS and a retry-after hint *before* the
+password is checked, so guessing costs the attacker time, not us hashing work. The counts are kept in
+memory per process: no schema change, no write per failed login, and a restart forgetting them is
+acceptable for a throttle (unlike for the refresh-token records). With several users replicas the
+effective limit is multiplied by the replica count; a shared store (the users database or Redis)
+would be the next step when that matters.
+
 Argon2 hashing is CPU-bound for tens of milliseconds by design, so it runs in a worker thread and
 never blocks the event loop.
 """
@@ -13,8 +21,12 @@ never blocks the event loop.
 from __future__ import annotations
 
 import asyncio
+import math
 import re
+import time
 import uuid
+from collections import OrderedDict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -22,8 +34,16 @@ from typing import TYPE_CHECKING
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from subgraphs.common import BadUserInput, Conflict, InvalidToken, SubgraphSettings, Unauthenticated
+from subgraphs.common import (
+    BadUserInput,
+    ClientError,
+    Conflict,
+    InvalidToken,
+    SubgraphSettings,
+    Unauthenticated,
+)
 
+from . import events
 from .models import (
     EmailTaken,
     Role,
@@ -46,8 +66,11 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_PASSWORD_LENGTH",
     "MIN_PASSWORD_LENGTH",
+    "ROLE_SCOPES",
+    "LoginThrottle",
     "Passwords",
     "SignIn",
+    "TooManyAttempts",
     "login",
     "logout",
     "normalize_email",
@@ -71,6 +94,92 @@ INVALID_REFRESH = "The refresh token is not valid; sign in again."
 REUSED_REFRESH = (
     "The refresh token was already used, so this sign-in has been ended everywhere; sign in again."
 )
+
+
+#: Scopes an access token carries per role, for ``@requiresScopes`` checks in the router.
+ROLE_SCOPES: dict[str, tuple[str, ...]] = {Role.CUSTOMER.value: (), Role.ADMIN.value: ("admin",)}
+
+#: Common passwords are refused outright (a tiny list on purpose: the length rule does the heavy
+#: lifting; a breached-password service would be the production-grade addition).
+_COMMON_PASSWORDS = frozenset(
+    {"password123", "password1234", "qwertyuiop", "1234567890", "12345678910", "iloveyou123", "letmein123"}
+)
+
+
+class TooManyAttempts(ClientError):
+    """TOO_MANY_ATTEMPTS, with ``retryAfter`` (seconds) in the extensions."""
+
+    code = "TOO_MANY_ATTEMPTS"
+
+
+class LoginThrottle:
+    """Failed logins in a sliding window per email and per client IP (in memory, bounded).
+
+    An IP gets four times the per-email budget: several people can share one address (an office, a
+    NAT), while one account being guessed is the attack this stops.
+    """
+
+    def __init__(
+        self,
+        *,
+        max_failures: int,
+        window_seconds: float,
+        clock: Callable[[], float] = time.monotonic,
+        max_keys: int = 100_000,
+    ) -> None:
+        self._limits = {"email": max_failures, "ip": max_failures * 4}
+        self._window = window_seconds
+        self._clock = clock
+        self._max_keys = max_keys
+        self._failures: OrderedDict[tuple[str, str], deque[float]] = OrderedDict()
+
+    @classmethod
+    def from_settings(cls, settings: SubgraphSettings) -> LoginThrottle:
+        return cls(
+            max_failures=settings.login_max_failures, window_seconds=settings.login_failure_window_seconds
+        )
+
+    def check(self, email: str, ip: str | None) -> None:
+        """Raise TooManyAttempts when the email or the IP used up its failures in the window."""
+        now = self._clock()
+        retry_after = 0.0
+        for key in self._keys(email, ip):
+            times = self._recent(key, now)
+            if times is not None and len(times) >= self._limits[key[0]]:
+                retry_after = max(retry_after, times[0] + self._window - now)
+        if retry_after > 0:
+            seconds = max(1, math.ceil(retry_after))
+            raise TooManyAttempts(
+                f"Too many failed sign-in attempts; try again in {seconds} seconds.", retryAfter=seconds
+            )
+
+    def failed(self, email: str, ip: str | None) -> None:
+        now = self._clock()
+        for key in self._keys(email, ip):
+            times = self._failures.get(key)
+            if times is None:
+                times = self._failures[key] = deque()
+            times.append(now)
+            self._failures.move_to_end(key)
+        while len(self._failures) > self._max_keys:
+            self._failures.popitem(last=False)
+
+    def succeeded(self, email: str) -> None:
+        self._failures.pop(("email", email), None)
+
+    def _keys(self, email: str, ip: str | None) -> list[tuple[str, str]]:
+        return [("email", email)] + ([("ip", ip)] if ip else [])
+
+    def _recent(self, key: tuple[str, str], now: float) -> deque[float] | None:
+        times = self._failures.get(key)
+        if times is None:
+            return None
+        while times and times[0] <= now - self._window:
+            times.popleft()
+        if not times:
+            del self._failures[key]
+            return None
+        return times
 
 
 class Passwords:
@@ -143,8 +252,10 @@ def _check_password(password: str, email: str) -> None:
         raise BadUserInput(
             f"The password must have at most {MAX_PASSWORD_LENGTH} characters.", argument="password"
         )
-    if password.strip().lower() == email:
+    if password.strip().lower() == email or password.strip().lower() == email.split("@")[0]:
         raise BadUserInput("The password must not be your email address.", argument="password")
+    if password.lower() in _COMMON_PASSWORDS or len(set(password)) < 4:
+        raise BadUserInput("The password is too easy to guess; choose another one.", argument="password")
 
 
 async def register(
@@ -175,20 +286,41 @@ async def register(
         )
     except EmailTaken:
         raise Conflict("An account with this email already exists.", argument="email") from None
+    # Committed together with the account by _start_session (transactional outbox).
+    await events.user_registered(session, user_id=user.id, name=user.name)
     return await _start_session(session, tokens, user, family=uuid.uuid4().hex)
 
 
 async def login(
-    session: AsyncSession, passwords: Passwords, tokens: TokenService, *, email: str, password: str
+    session: AsyncSession,
+    passwords: Passwords,
+    tokens: TokenService,
+    *,
+    email: str,
+    password: str,
+    throttle: LoginThrottle | None = None,
+    client_ip: str | None = None,
 ) -> SignIn:
     """Check the credentials and start a new refresh-token family; any failure is UNAUTHENTICATED
-    with the same message."""
-    user = await find_user_by_email(session, email.strip().lower())
+    with the same message, and too many failures are TOO_MANY_ATTEMPTS (checked first)."""
+    email = email.strip().lower()[: MAX_EMAIL_LENGTH + 1]
+    if len(password) > MAX_PASSWORD_LENGTH:
+        # No account has a longer one; refusing it early keeps a hostile input from costing a hash.
+        raise Unauthenticated(BAD_CREDENTIALS)
+    if throttle is not None:
+        throttle.check(email, client_ip)
+    user = await find_user_by_email(session, email)
     if user is None:
         await passwords.verify_decoy(password)
+        if throttle is not None:
+            throttle.failed(email, client_ip)
         raise Unauthenticated(BAD_CREDENTIALS)
     if not await passwords.verify(user.password_hash, password):
+        if throttle is not None:
+            throttle.failed(email, client_ip)
         raise Unauthenticated(BAD_CREDENTIALS)
+    if throttle is not None:
+        throttle.succeeded(email)
     if passwords.needs_rehash(user.password_hash):
         # The configured cost changed since this hash was made: upgrade it while we know the password.
         await set_password_hash(session, user.id, await passwords.hash(password))
@@ -256,7 +388,9 @@ async def _start_session(
     )
     await session.commit()
     return SignIn(
-        access_token=tokens.issue_access(subject=user.id, role=user.role),
+        access_token=tokens.issue_access(
+            subject=user.id, role=user.role, scopes=ROLE_SCOPES.get(str(user.role), ())
+        ),
         refresh_token=refresh_token,
         expires_in=tokens.access_ttl,
         user=user,

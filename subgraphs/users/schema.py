@@ -34,7 +34,9 @@ def _passwords(info: Info) -> Passwords:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="The signed-in user. UNAUTHENTICATED without a valid access token.")
+    @strawberry.federation.field(
+        description="The signed-in user. UNAUTHENTICATED without a valid access token.", authenticated=True
+    )
     async def me(self, info: Info) -> User | None:
         viewer = info.context.require_viewer()
         row = await info.context.loader(UserLoader).load(viewer.user_id)
@@ -74,12 +76,22 @@ class Mutation:
         return AuthPayload.from_sign_in(sign_in)
 
     @strawberry.mutation(
-        description="Sign in; wrong credentials are UNAUTHENTICATED with one generic message."
+        description=(
+            "Sign in; wrong credentials are UNAUTHENTICATED with one generic message. After too many "
+            "failures for the email or the client's address it is TOO_MANY_ATTEMPTS "
+            "(extensions.retryAfter: seconds to wait)."
+        )
     )
     async def login(self, info: Info, email: str, password: str) -> AuthPayload:
         ctx = info.context
         sign_in = await accounts.login(
-            ctx.session, _passwords(info), ctx.tokens, email=email, password=password
+            ctx.session,
+            _passwords(info),
+            ctx.tokens,
+            email=email,
+            password=password,
+            throttle=ctx.state.login_throttle,
+            client_ip=ctx.client_ip,
         )
         return AuthPayload.from_sign_in(sign_in)
 

@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 
 from router.server import RouterSettings, create_app
 
+from ...security.tokens_for_tests import TEST_SECRETS
 from ..e2e.compose_fixtures import subgraph_schemas, subgraph_url
 from ..e2e.testkit import SubgraphTransport, supergraph_sdl
 
@@ -42,7 +43,7 @@ async def running_app(
     app = create_app(
         supergraph_sdl=None if supergraph_path or "supergraph_url" in settings else supergraph_sdl(feature),
         supergraph_path=supergraph_path,
-        settings=RouterSettings(**settings),
+        settings=RouterSettings(**{**TEST_SECRETS, **settings}),
         http_transport=transport(subgraphs) if transport else subgraphs,
         subgraph_urls={name: subgraph_url(name) for name in schemas},
     )

@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from ...security.tokens_for_tests import BEARER
+
 JSON = {"content-type": "application/json"}
 GQL_RESPONSE = "application/graphql-response+json"
 TOP = "{ topProducts(first: 2) { name } }"
@@ -152,13 +154,13 @@ async def test_authorization_and_request_id_are_forwarded_to_subgraphs_but_other
             "/graphql",
             json={"query": TOP},
             headers={
-                "authorization": "Bearer abc",
+                "authorization": BEARER,
                 "x-request-id": "req-1",
                 "cookie": "secret=1",
                 "connection": "keep-alive",
             },
         )
-    assert seen and seen[0]["authorization"] == "Bearer abc"
+    assert seen and seen[0]["authorization"] == BEARER
     assert seen[0]["x-request-id"] == "req-1"
     assert "cookie" not in seen[0]
 

@@ -9,6 +9,8 @@ import httpx
 
 from router.server import RouterSettings
 
+from ...security.tokens_for_tests import BEARER
+
 TOP = {"query": "{ topProducts(first: 1) { name } }"}
 
 
@@ -30,10 +32,10 @@ async def _subgraph_headers(router: Any, headers: dict[str, str], **settings: An
 async def test_only_configured_headers_are_propagated(router) -> None:
     sent = await _subgraph_headers(
         router,
-        {"authorization": "Bearer t", "x-tenant": "acme", "cookie": "s=1", "x-other": "no"},
+        {"authorization": BEARER, "x-tenant": "acme", "cookie": "s=1", "x-other": "no"},
         propagate_headers=("authorization", "X-Tenant"),
     )
-    assert sent["authorization"] == "Bearer t"
+    assert sent["authorization"] == BEARER
     assert sent["x-tenant"] == "acme"
     assert "cookie" not in sent and "x-other" not in sent
 
@@ -57,11 +59,11 @@ async def test_hop_by_hop_and_framing_headers_are_never_propagated_even_when_con
 async def test_headers_named_in_the_connection_header_are_hop_by_hop(router) -> None:
     sent = await _subgraph_headers(
         router,
-        {"connection": "x-tenant", "x-tenant": "acme", "authorization": "Bearer t"},
+        {"connection": "x-tenant", "x-tenant": "acme", "authorization": BEARER},
         propagate_headers=("authorization", "x-tenant"),
     )
     assert "x-tenant" not in sent
-    assert sent["authorization"] == "Bearer t"
+    assert sent["authorization"] == BEARER
 
 
 async def test_the_router_request_id_is_sent_even_when_not_configured(router) -> None:
