@@ -1,0 +1,17 @@
+"""Workloads: one module each, ``run(bench) -> dict`` (results) and ``rows(results)`` (table lines).
+
+``WORKLOADS`` is the order a full run uses; ``python -m bench --workloads a,b`` picks some.
+"""
+
+from __future__ import annotations
+
+from . import federation, overhead, planner, startup
+
+WORKLOADS = {
+    "federation": federation,
+    "overhead": overhead,
+    "planner": planner,
+    "startup": startup,
+}
+
+__all__ = ["WORKLOADS"]
