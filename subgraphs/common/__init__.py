@@ -17,7 +17,7 @@ from .bus import (
     open_event_bus,
 )
 from .context import SubgraphContext
-from .database import Database, session_lock
+from .database import Database, UTCDateTime, session_lock
 from .errors import (
     BadUserInput,
     ClientError,
@@ -103,6 +103,7 @@ __all__ = [
     "SubgraphSpec",
     "Subscription",
     "TokenService",
+    "UTCDateTime",
     "Unauthenticated",
     "UserRegistered",
     "Viewer",
