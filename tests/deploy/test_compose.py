@@ -58,9 +58,12 @@ def test_the_router_reaches_every_subgraph_by_service_name_and_is_published() ->
 def test_secrets_have_no_usable_default_and_production_mode_is_on() -> None:
     env = SERVICES["users"]["environment"]
     assert env["ENVIRONMENT"] == "production"
-    for secret in ("JWT_SECRET", "SERVICE_TOKEN"):
+    for secret in ("JWT_SECRET", "SERVICE_TOKEN", "INTERNAL_CLAIMS_SECRET"):
         assert re.fullmatch(r"\$\{" + secret + r":\?.+\}", env[secret]), env[secret]
     assert env["EVENT_BUS_URL"].startswith("amqp://")
+    router = SERVICES["router"]["environment"]
+    assert router["ROUTER_JWT_SECRET"] == "${JWT_SECRET}"
+    assert router["ROUTER_INTERNAL_CLAIMS_SECRET"] == "${INTERNAL_CLAIMS_SECRET}"
 
 
 def test_dockerfile_is_multi_stage_slim_non_root_with_a_healthcheck() -> None:
