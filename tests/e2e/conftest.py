@@ -4,6 +4,7 @@ over the committed supergraph, internal REST and subgraph fetches routed between
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,12 @@ class Shop:
         self.gateway = gateway
 
     async def query(
-        self, query: str, variables: dict[str, Any] | None = None, *, user: str | None = None, role: str = "customer"
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        user: str | None = None,
+        role: str = "customer",
     ) -> dict[str, Any]:
         headers = {}
         if user is not None:
@@ -46,12 +52,21 @@ class Shop:
         self.system.transport.requests.clear()
 
 
-@pytest.fixture
-async def shop(tmp_path: Path) -> AsyncIterator[Shop]:
-    async with start_system(SUBGRAPHS, backend="sqlite", tmp_path=tmp_path) as system:
+@asynccontextmanager
+async def running_shop(tmp_path: Path, **settings: Any) -> AsyncIterator[Shop]:
+    async with start_system(SUBGRAPHS, backend="sqlite", tmp_path=tmp_path, **settings) as system:
         supergraph = load_supergraph(SUPERGRAPH.read_text())
         async with httpx.AsyncClient(transport=system.transport) as http:
             gateway = Gateway(
-                supergraph, http=http, subgraph_urls={name: f"http://{name}/graphql" for name in supergraph.subgraphs}
+                supergraph,
+                http=http,
+                subgraph_urls={name: f"http://{name}/graphql" for name in supergraph.subgraphs},
             )
             yield Shop(system, gateway)
+
+
+@pytest.fixture
+async def shop(tmp_path: Path) -> AsyncIterator[Shop]:
+    """The system on its embedded defaults (in-process event bus), as `supergraph dev` runs it."""
+    async with running_shop(tmp_path) as running:
+        yield running

@@ -7,7 +7,9 @@ from typing import Any
 
 from .conftest import Shop
 
-NOTIFICATIONS = "{ me { unreadNotificationCount notifications { edges { node { id kind message readAt } } } } }"
+NOTIFICATIONS = (
+    "{ me { unreadNotificationCount notifications { edges { node { id kind message readAt } } } } }"
+)
 
 
 async def _notifications(shop: Shop, user: str, *, at_least: int, timeout: float = 10.0) -> dict[str, Any]:
@@ -39,7 +41,9 @@ async def test_an_order_placed_through_the_router_becomes_a_notification(shop: S
 
 async def test_a_status_change_by_an_admin_notifies_the_customer_once(shop: Shop) -> None:
     changed = await shop.query(
-        'mutation { setOrderStatus(id: "order-3", status: CONFIRMED) { status } }', user="user-1", role="admin"
+        'mutation { setOrderStatus(id: "order-3", status: CONFIRMED) { status } }',
+        user="user-1",
+        role="admin",
     )
     assert changed == {"data": {"setOrderStatus": {"status": "CONFIRMED"}}}
 
@@ -53,7 +57,9 @@ async def test_a_status_change_by_an_admin_notifies_the_customer_once(shop: Shop
 
 
 async def test_marking_a_notification_read_lowers_the_unread_count(shop: Shop) -> None:
-    await shop.query('mutation { placeOrder(items: [{productId: "product-6", quantity: 1}]) { id } }', user="user-4")
+    await shop.query(
+        'mutation { placeOrder(items: [{productId: "product-6", quantity: 1}]) { id } }', user="user-4"
+    )
     me = await _notifications(shop, "user-4", at_least=1)
     notification_id = me["notifications"]["edges"][0]["node"]["id"]
 
@@ -63,3 +69,33 @@ async def test_marking_a_notification_read_lowers_the_unread_count(shop: Shop) -
     assert marked["data"]["markNotificationRead"]["readAt"] is not None
     after = await shop.query("{ me { unreadNotificationCount } }", user="user-4")
     assert after == {"data": {"me": {"unreadNotificationCount": 0}}}
+
+
+async def test_with_rabbitmq_an_order_placed_through_the_router_becomes_a_notification(tmp_path) -> None:
+    from subgraphs.common.bus import RabbitMQBus
+
+    from ..events.testkit import AMQP_URL, require_rabbitmq, unique_exchange
+    from .conftest import running_shop
+
+    await require_rabbitmq()
+    exchange = unique_exchange()
+    try:
+        async with running_shop(tmp_path, event_bus_url=AMQP_URL, event_exchange=exchange) as shop:
+            subscription = shop.system.apps["notifications"].state.event_subscription
+            await asyncio.wait_for(subscription.ready.wait(), 15)
+            placed = await shop.query(
+                'mutation { placeOrder(items: [{productId: "product-7", quantity: 1}]) { id } }',
+                user="user-3",
+            )
+            order_id = placed["data"]["placeOrder"]["id"]
+            me = await _notifications(shop, "user-3", at_least=1, timeout=20)
+    finally:
+        cleanup = RabbitMQBus(url=AMQP_URL, exchange=exchange)
+        try:
+            await cleanup.delete_topology(["notifications"])
+        finally:
+            await cleanup.close()
+
+    [edge] = me["notifications"]["edges"]
+    assert edge["node"]["kind"] == "ORDER_PLACED"
+    assert order_id in edge["node"]["message"]

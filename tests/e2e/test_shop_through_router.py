@@ -27,15 +27,26 @@ async def _by_hand(shop: Shop, subgraph: str, query: str, variables: dict[str, A
 
 
 async def test_product_page_equals_the_subgraphs_answers_by_hand(shop: Shop) -> None:
-    catalogue = (await _by_hand(shop, "products", '{ product(id: "product-1") { id name price { amount currency } weight } }'))[
-        "product"
-    ]
+    catalogue = (
+        await _by_hand(
+            shop, "products", '{ product(id: "product-1") { id name price { amount currency } weight } }'
+        )
+    )["product"]
     stock = (
         await _by_hand(
             shop,
             "inventory",
             "query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { inStock shippingEstimate } } }",
-            {"r": [{"__typename": "Product", "id": "product-1", "price": {"amount": catalogue["price"]["amount"]}, "weight": catalogue["weight"]}]},
+            {
+                "r": [
+                    {
+                        "__typename": "Product",
+                        "id": "product-1",
+                        "price": {"amount": catalogue["price"]["amount"]},
+                        "weight": catalogue["weight"],
+                    }
+                ]
+            },
         )
     )["_entities"][0]
     reviews = (
@@ -63,7 +74,13 @@ async def test_product_page_equals_the_subgraphs_answers_by_hand(shop: Shop) -> 
             "shippingEstimate": stock["shippingEstimate"],
             "reviews": {
                 "edges": [
-                    {"node": {"rating": edge["node"]["rating"], "body": edge["node"]["body"], "author": author}}
+                    {
+                        "node": {
+                            "rating": edge["node"]["rating"],
+                            "body": edge["node"]["body"],
+                            "author": author,
+                        }
+                    }
                     for edge, author in zip(reviews["edges"], authors, strict=True)
                 ]
             },
@@ -161,7 +178,9 @@ async def test_a_subgraph_that_is_down_nulls_only_its_fields(shop: Shop) -> None
 
 
 async def test_another_users_orders_are_refused_at_their_path(shop: Shop) -> None:
-    response = await shop.query('{ user(id: "user-3") { name orders { edges { node { id } } } } }', user="user-2")
+    response = await shop.query(
+        '{ user(id: "user-3") { name orders { edges { node { id } } } } }', user="user-2"
+    )
     assert response["data"]["user"]["name"] == "Bob Builder"
     assert response["data"]["user"]["orders"] is None
     [error] = response["errors"]
