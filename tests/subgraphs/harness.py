@@ -111,7 +111,10 @@ def make_settings(**overrides: Any) -> SubgraphSettings:
         "password_hash_time_cost": 1,
         "password_hash_memory_kib": 1024,
         "service_retries": 1,
-        **{f"{name}_url": f"http://{name}" for name in ("users", "products", "inventory", "orders", "reviews")},
+        **{
+            f"{name}_url": f"http://{name}"
+            for name in ("users", "products", "inventory", "orders", "reviews")
+        },
     }
     values.update(overrides)
     return SubgraphSettings(**values)

@@ -16,13 +16,19 @@ async def _outbox(system: System, name: str) -> list[dict[str, Any]]:
         return [{"type": row[0], **json.loads(row[1])} for row in rows]
 
 
-async def test_placing_and_cancelling_an_order_records_order_placed_then_order_cancelled(system_factory) -> None:
+async def test_placing_and_cancelling_an_order_records_order_placed_then_order_cancelled(
+    system_factory,
+) -> None:
     async with system_factory("users", "products", "inventory", "orders") as system:
         placed = await system.graphql(
-            "orders", 'mutation { placeOrder(items: [{productId: "product-1", quantity: 2}]) { id } }', user="user-3"
+            "orders",
+            'mutation { placeOrder(items: [{productId: "product-1", quantity: 2}]) { id } }',
+            user="user-3",
         )
         order_id = placed["data"]["placeOrder"]["id"]
-        await system.graphql("orders", f'mutation {{ cancelOrder(id: "{order_id}") {{ status }} }}', user="user-3")
+        await system.graphql(
+            "orders", f'mutation {{ cancelOrder(id: "{order_id}") {{ status }} }}', user="user-3"
+        )
         events = await _outbox(system, "orders")
 
     assert [event["type"] for event in events] == ["OrderPlaced", "OrderCancelled"]
@@ -34,7 +40,9 @@ async def test_placing_and_cancelling_an_order_records_order_placed_then_order_c
 async def test_a_failed_order_records_no_event(system_factory) -> None:
     async with system_factory("users", "products", "inventory", "orders") as system:
         response = await system.graphql(
-            "orders", 'mutation { placeOrder(items: [{productId: "product-12", quantity: 1}]) { id } }', user="user-3"
+            "orders",
+            'mutation { placeOrder(items: [{productId: "product-12", quantity: 1}]) { id } }',
+            user="user-3",
         )
         assert response["errors"][0]["extensions"]["code"] == "CONFLICT"
         assert await _outbox(system, "orders") == []
@@ -66,9 +74,16 @@ async def test_registering_records_user_registered(system_factory) -> None:
 async def test_adding_a_review_records_review_added(system_factory) -> None:
     async with system_factory("orders", "reviews") as system:
         response = await system.graphql(
-            "reviews", 'mutation { addReview(productId: "product-5", rating: 4, body: "Solid.") { id } }', user="user-2"
+            "reviews",
+            'mutation { addReview(productId: "product-5", rating: 4, body: "Solid.") { id } }',
+            user="user-2",
         )
         review_id = response["data"]["addReview"]["id"]
         events = await _outbox(system, "reviews")
     assert events[0]["type"] == "ReviewAdded"
-    assert events[0]["data"] == {"reviewId": review_id, "productId": "product-5", "authorId": "user-2", "rating": 4}
+    assert events[0]["data"] == {
+        "reviewId": review_id,
+        "productId": "product-5",
+        "authorId": "user-2",
+        "rating": 4,
+    }
