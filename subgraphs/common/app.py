@@ -163,7 +163,9 @@ def _install_error_handlers(app: FastAPI) -> None:
         problems = []
         for error in exc.errors():
             location = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
-            problems.append(f"{location}: {error.get('msg', 'invalid')}" if location else error.get("msg", ""))
+            problems.append(
+                f"{location}: {error.get('msg', 'invalid')}" if location else error.get("msg", "")
+            )
         return JSONResponse(
             {"detail": "; ".join(problems) or "invalid request", "errors": _jsonable(exc.errors())},
             status_code=422,

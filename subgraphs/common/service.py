@@ -78,9 +78,7 @@ class ServiceClient:
         raise ServiceCallFailed(service, last_error)
 
 
-async def require_service_token(
-    request: Request, x_service_token: str | None = Header(default=None)
-) -> None:
+async def require_service_token(request: Request, x_service_token: str | None = Header(default=None)) -> None:
     """FastAPI dependency guarding ``/internal/v1`` routes (constant-time comparison)."""
     expected: str = request.app.state.settings.service_token
     if x_service_token is None:

@@ -1,4 +1,4 @@
-# ruff: noqa: E501  (plan snapshots keep one line per fetch)
+
 """Interfaces and unions whose members differ per subgraph."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# ruff: noqa: E501  (plan snapshots keep one line per fetch)
+
 """Client aliases are kept; an alias clashing with a planner field is resolved by internal aliases."""
 
 from __future__ import annotations

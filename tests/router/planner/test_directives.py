@@ -1,4 +1,4 @@
-# ruff: noqa: E501  (plan snapshots keep one line per fetch)
+
 """Executable directives other than @skip/@include are passed on to the subgraph as written."""
 
 from __future__ import annotations

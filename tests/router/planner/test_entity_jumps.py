@@ -1,4 +1,4 @@
-# ruff: noqa: E501  (plan snapshots keep one line per fetch)
+
 """Entity jumps: a field of another subgraph is fetched through the entity's key."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# ruff: noqa: E501  (plan snapshots keep one line per fetch)
+
 """Inline, named and nested fragments are inlined and merged before planning."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# ruff: noqa: E501  (plan snapshots keep one line per fetch)
+
 """@skip/@include: literal ones are applied, variable ones become conditions."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# ruff: noqa: E501  (plan snapshots keep one line per fetch)
+
 """@interfaceObject: __typename and implementations need the subgraph that knows them."""
 
 from __future__ import annotations

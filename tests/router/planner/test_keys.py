@@ -1,4 +1,4 @@
-# ruff: noqa: E501  (plan snapshots keep one line per fetch)
+
 """Composite, nested and multiple keys; choosing among keys and subgraphs by cost."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# ruff: noqa: E501  (plan snapshots keep one line per fetch)
+
 """Lists and lists of lists: one @ per list level in flatten paths."""
 
 from __future__ import annotations

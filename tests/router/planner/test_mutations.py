@@ -1,4 +1,4 @@
-# ruff: noqa: E501  (plan snapshots keep one line per fetch)
+
 """Mutations: root fields run in document order; neighbours for one subgraph share a fetch."""
 
 from __future__ import annotations

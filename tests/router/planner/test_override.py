@@ -1,4 +1,4 @@
-# ruff: noqa: E501  (plan snapshots keep one line per fetch)
+
 """@override: plain overrides move a field; progressive ones follow the enabled labels."""
 
 from __future__ import annotations

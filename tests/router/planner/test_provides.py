@@ -1,4 +1,4 @@
-# ruff: noqa: E501  (plan snapshots keep one line per fetch)
+
 """@provides: a provided field is read where the fetch already is, without a jump."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# ruff: noqa: E501  (plan snapshots keep one line per fetch)
+
 """Bugs found once, with the plan that would have caught them."""
 
 from __future__ import annotations

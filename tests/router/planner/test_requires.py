@@ -1,4 +1,4 @@
-# ruff: noqa: E501  (plan snapshots keep one line per fetch)
+
 """@requires: required fields are fetched first, then the requiring field, in chains."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# ruff: noqa: E501  (plan snapshots keep one line per fetch)
+
 """__typename is answered by whichever subgraph holds the object."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# ruff: noqa: E501  (plan snapshots keep one line per fetch)
+
 """Variables and default values are declared in each fetch that uses them, and only there."""
 
 from __future__ import annotations
