@@ -1,4 +1,3 @@
-
 """Interfaces and unions whose members differ per subgraph."""
 
 from __future__ import annotations

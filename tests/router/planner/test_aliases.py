@@ -1,4 +1,3 @@
-
 """Client aliases are kept; an alias clashing with a planner field is resolved by internal aliases."""
 
 from __future__ import annotations

@@ -1,4 +1,3 @@
-
 """Executable directives other than @skip/@include are passed on to the subgraph as written."""
 
 from __future__ import annotations

@@ -1,4 +1,3 @@
-
 """Entity jumps: a field of another subgraph is fetched through the entity's key."""
 
 from __future__ import annotations

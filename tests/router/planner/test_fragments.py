@@ -1,4 +1,3 @@
-
 """Inline, named and nested fragments are inlined and merged before planning."""
 
 from __future__ import annotations

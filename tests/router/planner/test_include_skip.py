@@ -1,4 +1,3 @@
-
 """@skip/@include: literal ones are applied, variable ones become conditions."""
 
 from __future__ import annotations

@@ -1,4 +1,3 @@
-
 """@interfaceObject: __typename and implementations need the subgraph that knows them."""
 
 from __future__ import annotations

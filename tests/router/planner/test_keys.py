@@ -1,4 +1,3 @@
-
 """Composite, nested and multiple keys; choosing among keys and subgraphs by cost."""
 
 from __future__ import annotations

@@ -1,4 +1,3 @@
-
 """Lists and lists of lists: one @ per list level in flatten paths."""
 
 from __future__ import annotations

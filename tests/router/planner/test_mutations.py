@@ -1,4 +1,3 @@
-
 """Mutations: root fields run in document order; neighbours for one subgraph share a fetch."""
 
 from __future__ import annotations

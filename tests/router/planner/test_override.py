@@ -1,4 +1,3 @@
-
 """@override: plain overrides move a field; progressive ones follow the enabled labels."""
 
 from __future__ import annotations

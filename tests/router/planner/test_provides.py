@@ -1,4 +1,3 @@
-
 """@provides: a provided field is read where the fetch already is, without a jump."""
 
 from __future__ import annotations

@@ -1,4 +1,3 @@
-
 """Bugs found once, with the plan that would have caught them."""
 
 from __future__ import annotations

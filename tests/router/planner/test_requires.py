@@ -1,4 +1,3 @@
-
 """@requires: required fields are fetched first, then the requiring field, in chains."""
 
 from __future__ import annotations

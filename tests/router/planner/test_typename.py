@@ -1,4 +1,3 @@
-
 """__typename is answered by whichever subgraph holds the object."""
 
 from __future__ import annotations

@@ -1,4 +1,3 @@
-
 """Variables and default values are declared in each fetch that uses them, and only there."""
 
 from __future__ import annotations
