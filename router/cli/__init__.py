@@ -54,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     p.add_argument("--no-router", action="store_true", help="run the subgraphs only")
     p.add_argument("--port", type=int, default=4000, help="the router's port (default 4000)")
+    p.add_argument(
+        "--processes",
+        action="store_true",
+        help="each service as its own process, on the local PostgreSQL, RabbitMQ and Redis",
+    )
     p.add_argument("--log-level", default="info")
     p.set_defaults(handler=_dev)
 
@@ -138,6 +143,11 @@ def _dev(args: argparse.Namespace) -> int:
     from ._dev import Service, run, serve_all
 
     specs = _services(args.config)
+    if args.processes:
+        from ._processes import run_processes
+
+        router_port = None if args.no_router else args.port
+        return run_processes(specs, config=args.config, router_port=router_port, log_level=args.log_level)
     # The config says where each subgraph listens: internal REST calls go there too, unless the
     # environment already says otherwise (e.g. USERS_URL).
     for spec in specs:
