@@ -1,0 +1,56 @@
+"""deploy/k8s validates against the Kubernetes API schemas (kubernetes-validate, offline) and has
+what a production rollout needs for every role."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import kubernetes_validate
+import pytest
+import yaml
+
+K8S = Path(__file__).parents[2] / "deploy" / "k8s"
+DOCUMENTS = [(path.name, doc) for path in sorted(K8S.glob("*.yaml")) for doc in yaml.safe_load_all(path.read_text())]
+ROLES = [*yaml.safe_load((K8S.parents[1] / "supergraph.yaml").read_text())["subgraphs"], "router"]
+KUBERNETES_VERSION = "1.30.0"
+
+
+def _of(kind: str) -> dict[str, dict]:
+    return {doc["metadata"]["name"]: doc for _, doc in DOCUMENTS if doc["kind"] == kind}
+
+
+@pytest.mark.parametrize(("file", "doc"), DOCUMENTS, ids=[f"{f}:{d['kind']}/{d['metadata']['name']}" for f, d in DOCUMENTS])
+def test_every_manifest_is_valid_against_the_kubernetes_schema(file: str, doc: dict) -> None:
+    kubernetes_validate.validate(doc, KUBERNETES_VERSION, strict=True)
+
+
+def test_every_role_has_a_deployment_service_autoscaler_and_disruption_budget() -> None:
+    for kind in ("Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget"):
+        assert set(_of(kind)) == set(ROLES), kind
+
+
+def test_deployments_probe_health_limit_resources_and_run_as_non_root() -> None:
+    for name, deployment in _of("Deployment").items():
+        [container] = deployment["spec"]["template"]["spec"]["containers"]
+        assert container["readinessProbe"]["httpGet"]["path"] == "/health/ready", name
+        assert container["livenessProbe"]["httpGet"]["path"] == "/health/live", name
+        assert container["resources"]["requests"] and container["resources"]["limits"], name
+        assert container["securityContext"]["runAsNonRoot"] is True, name
+        assert {"configMapRef": {"name": "supergraph-config"}} in container["envFrom"]
+        assert {"secretRef": {"name": "supergraph-secrets"}} in container["envFrom"]
+        expected = ["supergraph", "router"] if name == "router" else ["supergraph", "subgraph", name]
+        assert container["command"][: len(expected)] == expected
+
+
+def test_services_select_their_deployments_and_the_autoscalers_target_them() -> None:
+    deployments = _of("Deployment")
+    for name, service in _of("Service").items():
+        assert service["spec"]["selector"] == deployments[name]["spec"]["template"]["metadata"]["labels"]
+    for name, hpa in _of("HorizontalPodAutoscaler").items():
+        assert hpa["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": name}
+        assert 1 < hpa["spec"]["minReplicas"] < hpa["spec"]["maxReplicas"]
+
+
+def test_the_secret_is_a_template_with_no_usable_values() -> None:
+    [secret] = _of("Secret").values()
+    assert secret["stringData"] and all(value == "" for value in secret["stringData"].values())
