@@ -10,6 +10,7 @@ from __future__ import annotations
 import statistics
 from typing import TYPE_CHECKING, Any
 
+from .._context import ROUTER_ENV
 from .._processes import free_port, process_tree_rss_kib
 from .federation import BODY
 
@@ -26,7 +27,9 @@ def run(bench: Bench) -> dict[str, Any]:
     for index in range(repeats):
         print(f"  startup: router cold start {index + 1}/{repeats}...", flush=True)
         port = free_port()
-        process = bench.processes.start(f"router-cold-{index}", bench.router_argv(port), port=port)
+        process = bench.processes.start(
+            f"router-cold-{index}", bench.router_argv(port), port=port, env=ROUTER_ENV
+        )
         try:
             times.append(bench.processes.wait_ready(process, BODY))
             rss.append(process_tree_rss_kib(process.pid) / 1024)

@@ -17,6 +17,7 @@ from ._possible_types import PossibleTypes
 from ._response_errors import client_error
 from ._retry import RetryPolicy
 from ._shape import shape_response
+from ._transport import PooledTransport
 from .errors import (
     ExecutorError,
     GatewayConfigError,
@@ -46,6 +47,7 @@ __all__ = [
     "LruCache",
     "PlanResult",
     "Planner",
+    "PooledTransport",
     "PossibleTypes",
     "RetryPolicy",
     "SubgraphCircuitOpen",
