@@ -4,13 +4,14 @@ This module is the boundary where httpx and JSON decoding errors become ``Subgra
 ``errors.py``), so the plan walker only ever deals with a decoded response or one of our exceptions.
 It is also where the fetch policies apply, in this order: the subgraph's circuit breaker (fail fast
 when open), its timeout (per subgraph, else the default), retries of idempotent fetches; and where
-each attempt is reported to a ``FetchObserver`` (the server turns those reports into metrics, so the
-executor never imports the server).
+each attempt is reported to a ``FetchObserver`` (the server turns those reports into metrics and
+trace spans, so the executor never imports the server).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,7 @@ from .errors import (
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from contextlib import AbstractContextManager
 
     from ._breaker import BreakerState, CircuitBreakers
     from ._retry import RetryPolicy
@@ -69,7 +71,16 @@ class FetchObserver:
     def breaker_changed(self, service_name: str, state: BreakerState) -> None:
         """The subgraph's circuit breaker moved to ``state``."""
 
+    def fetch_scope(self, service_name: str) -> AbstractContextManager[Mapping[str, str]]:
+        """Wraps one fetch, all its attempts included; yields headers to add to its requests.
 
+        The tracing observer opens a span here and yields its W3C ``traceparent``. The client calls
+        this only when a subclass overrides it, so the base costs nothing per fetch.
+        """
+        return contextlib.nullcontext(_NO_HEADERS)
+
+
+_NO_HEADERS: Mapping[str, str] = {}
 _NO_OBSERVER = FetchObserver()
 _UNREACHABLE_ERRORS = (httpx.NetworkError, httpx.RemoteProtocolError, httpx.ProxyError)
 
@@ -102,6 +113,7 @@ class SubgraphClient:
         self._retry = retry
         self._breakers = breakers
         self._observer = observer or _NO_OBSERVER
+        self._scoped = type(self._observer).fetch_scope is not FetchObserver.fetch_scope
 
     @property
     def urls(self) -> Mapping[str, str]:
@@ -131,6 +143,23 @@ class SubgraphClient:
             payload["operationName"] = operation_name
         body = orjson.dumps(payload)
         request_headers = {**headers, **_BASE_HEADERS} if headers else _BASE_HEADERS
+        if not self._scoped:
+            return await self._fetch(service_name, url, body, request_headers, idempotent=idempotent)
+        with self._observer.fetch_scope(service_name) as extra:
+            if extra:
+                request_headers = {**request_headers, **extra}
+            return await self._fetch(service_name, url, body, request_headers, idempotent=idempotent)
+
+    async def _fetch(
+        self,
+        service_name: str,
+        url: str,
+        body: bytes,
+        request_headers: Mapping[str, str],
+        *,
+        idempotent: bool,
+    ) -> SubgraphResponse:
+        """The fetch policies around the attempts: breaker, retries (see ``fetch``)."""
         breaker = self._breakers.for_subgraph(service_name) if self._breakers is not None else None
         retries = self._retry.max_retries if idempotent and self._retry is not None else 0
         attempt = 0

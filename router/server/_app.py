@@ -33,6 +33,7 @@ from router.executor import (
     CircuitBreakers,
     ExecutorError,
     Gateway,
+    PooledTransport,
     RetryPolicy,
 )
 from router.supergraph import Supergraph, SupergraphError, load_supergraph
@@ -61,9 +62,11 @@ from ._rate_limit import (
     too_many_requests_response,
 )
 from ._reload import FileSource, Runtime, SourceError, SupergraphReloader, SupergraphSource, UrlSource
+from ._response_cache import MemoryResponseCache, PublicResponseCache, RedisResponseCache, ResponseCache
 from ._security_headers import SecurityHeadersMiddleware
 from ._settings import RouterSettings
 from ._storefront import storefront_routes
+from ._tracing import TracingMiddleware, TracingObserver, router_tracer, set_operation_type
 
 __all__ = ["StartupError", "create_app"]
 
@@ -106,6 +109,10 @@ def create_app(
         introspection=settings.introspection_enabled,
     ).rules()
     propagation = HeaderPropagation(settings.propagate_headers)
+    response_cache = _response_cache(settings, metrics)
+    tracer = router_tracer(settings)
+    # Fetch spans (and their traceparent) only when tracing is on; metrics hear every fetch either way.
+    fetch_observer = TracingObserver(tracer, metrics) if tracer is not None else metrics
     retry = (
         RetryPolicy(
             max_retries=settings.retry_attempts,
@@ -149,19 +156,18 @@ def create_app(
             subgraph_timeouts=settings.subgraph_timeouts,
             retry=retry,
             breakers=breakers,
-            observer=metrics,
+            observer=fetch_observer,
             document_rules=rules,
         )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        limits = httpx.Limits(
-            max_connections=settings.max_connections, max_keepalive_connections=settings.max_connections
-        )
+        # httpx in front of our own pool: httpcore's cost grew with its pooled connections (bench/README.md).
+        transport = http_transport or PooledTransport(max_connections_per_origin=settings.max_connections)
         # The per-attempt timeout is enforced by the fetch layer (per subgraph); httpx only needs a
         # ceiling so that nothing waits forever.
         ceiling = max([settings.subgraph_timeout_seconds, *settings.subgraph_timeouts.values()])
-        async with httpx.AsyncClient(transport=http_transport, limits=limits, timeout=ceiling) as http:
+        async with httpx.AsyncClient(transport=transport, timeout=ceiling) as http:
             try:
                 app.state.auth = RouterAuth.from_settings(settings, http=http)
             except ValueError as exc:
@@ -239,6 +245,8 @@ def create_app(
                     with contextlib.suppress(asyncio.CancelledError):
                         await poller
                 await app.state.persisted.aclose()
+                if response_cache is not None:
+                    await response_cache.aclose()
                 if limiter is not None:
                     await limiter.aclose()
 
@@ -302,12 +310,34 @@ def create_app(
             record.errors = 1
             return _error_response(exc.message, exc.status, headers=exc.headers, media_type=media_type)
 
+        propagated = propagation.select(request.headers, record.request_id)
         headers = auth.with_internal_claims(
-            propagation.select(request.headers, record.request_id),
+            propagated,
             claims,
             client_ip=client_ip(request, trusted_proxy_hops=settings.trusted_proxy_hops),
         )
         include_plan = settings.mode == "development" and bool(request.headers.get("x-include-query-plan"))
+        operation = (
+            gateway.operation_type(query, params.operation_name) if response_cache is not None else None
+        )
+        cached = (
+            await response_cache.lookup(
+                operation=operation,
+                public=claims is None and "authorization" not in request.headers and not include_plan,
+                query=query,
+                operation_name=params.operation_name,
+                variables=params.variables,
+                headers=propagated,
+            )
+            if response_cache is not None
+            else None
+        )
+        if cached is not None and cached.body is not None:
+            record.operation_name = (
+                gateway.operation_name(query, params.operation_name) or params.operation_name
+            )
+            record.valid = True
+            return Response(cached.body, status_code=200, media_type=media_type)
         result = await gateway.execute(
             query,
             params.variables,
@@ -317,11 +347,16 @@ def create_app(
             claims=claims,
         )
         record.operation_name = gateway.operation_name(query, params.operation_name) or params.operation_name
+        if tracer is not None and (operation_type := gateway.operation_type(query, params.operation_name)):
+            set_operation_type(operation_type.value)
         record.valid = "data" in result
         record.errors = len(result.get("errors", ()))
         # graphql-response+json: a response without "data" never reached execution -> 400.
         status = 400 if media_type == GRAPHQL_RESPONSE_JSON and "data" not in result else 200
-        return Response(orjson.dumps(result), status_code=status, media_type=media_type)
+        body = orjson.dumps(result)
+        if response_cache is not None:
+            await response_cache.finished(cached, operation, result, body)
+        return Response(body, status_code=status, media_type=media_type)
 
     async def graphiql(request: Request) -> Response:
         return graphiql_page()
@@ -346,6 +381,9 @@ def create_app(
         return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
     middleware = [Middleware(AccessLogMiddleware, metrics=metrics)]
+    if tracer is not None:
+        # Around the access log, so its line carries the request span's trace id.
+        middleware.insert(0, Middleware(TracingMiddleware, tracer=tracer))
     if settings.security_headers:
         # Outermost: every response gets them, errors of the other middleware included.
         middleware.insert(0, Middleware(SecurityHeadersMiddleware, hsts=settings.hsts))
@@ -379,6 +417,21 @@ def create_app(
     app.state.settings = settings
     app.state.metrics = metrics
     return app
+
+
+def _response_cache(settings: RouterSettings, metrics: RouterMetrics | None) -> PublicResponseCache | None:
+    if not settings.response_cache:
+        return None
+    cache: ResponseCache = (
+        RedisResponseCache.from_url(
+            settings.response_cache_redis_url, ttl_seconds=settings.response_cache_ttl_seconds
+        )
+        if settings.response_cache_redis_url
+        else MemoryResponseCache(
+            size=settings.response_cache_size, ttl_seconds=settings.response_cache_ttl_seconds
+        )
+    )
+    return PublicResponseCache(cache, observer=metrics)
 
 
 def _sha256(text: str) -> str:

@@ -1,9 +1,10 @@
 """Structured logs: one JSON object per line, for log shippers (Loki, Elasticsearch, CloudWatch).
 
 ``JsonFormatter`` writes ``ts``, ``level``, ``logger``, ``message``, then every field passed with
-``extra=`` (``request_id``, ``operation_name``, ``status``, ``duration_ms`` ...), then ``exc_info``
-as text. ``configure_logging`` installs it on the ``router`` logger only, so the process's other
-loggers (uvicorn, subgraphs in ``supergraph dev``) keep their own format.
+``extra=`` (``request_id``, ``operation_name``, ``status``, ``duration_ms`` ...), ``trace_id`` and
+``span_id`` while a trace span is active (tracing on), then ``exc_info`` as text.
+``configure_logging`` installs it on the ``router`` logger only, so the process's other loggers
+(uvicorn, subgraphs in ``supergraph dev``) keep their own format.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
+from opentelemetry.trace import get_current_span
 
 __all__ = ["JsonFormatter", "configure_logging"]
 
@@ -38,6 +40,10 @@ class JsonFormatter(logging.Formatter):
         for key, value in record.__dict__.items():
             if key not in _STANDARD and not key.startswith("_"):
                 entry[key] = value
+        span = get_current_span().get_span_context()
+        if span.is_valid:
+            entry["trace_id"] = format(span.trace_id, "032x")
+            entry["span_id"] = format(span.span_id, "016x")
         if record.exc_info:
             entry["exc_info"] = self.formatException(record.exc_info)
         return orjson.dumps(entry, default=str).decode()

@@ -84,6 +84,18 @@ class RouterMetrics(FetchObserver):
             ["subgraph"],
             registry=r,
         )
+        self.response_cache_hits = Counter(
+            "router_response_cache_hits", "Public queries answered from the response cache.", registry=r
+        )
+        self.response_cache_misses = Counter(
+            "router_response_cache_misses", "Cacheable public queries not in the response cache.", registry=r
+        )
+        self._cache_lookups = [0, 0]  # hits, misses: the ratio below without reading counter internals
+        Gauge(
+            "router_response_cache_hit_ratio",
+            "Response cache hits / lookups since the router started.",
+            registry=r,
+        ).set_function(self._response_cache_hit_ratio)
 
     def operation_label(self, name: str | None, *, valid: bool) -> str:
         """The bounded label for an operation name (see the module docstring)."""
@@ -103,6 +115,14 @@ class RouterMetrics(FetchObserver):
         self.request_duration.labels(operation).observe(seconds)
         if has_errors:
             self.request_errors.labels(operation).inc()
+
+    def response_cache_lookup(self, *, hit: bool) -> None:
+        (self.response_cache_hits if hit else self.response_cache_misses).inc()
+        self._cache_lookups[0 if hit else 1] += 1
+
+    def _response_cache_hit_ratio(self) -> float:
+        hits, misses = self._cache_lookups
+        return hits / (hits + misses) if hits + misses else 0.0
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

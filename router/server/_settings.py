@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["RouterSettings"]
@@ -82,6 +82,15 @@ class RouterSettings(BaseSettings):
 
     # --- caches, health, observability ---------------------------------------------------------
     plan_cache_size: int = Field(default=1000, gt=0)
+    #: Cache whole responses of public queries (anonymous, no errors; see _response_cache.py);
+    #: a mutation through the router clears it.
+    response_cache: bool = False
+    #: Share the response cache between router instances (else an in-memory LRU per instance).
+    response_cache_redis_url: str | None = None
+    #: Short: writes that do not pass through this router are seen when entries expire.
+    response_cache_ttl_seconds: int = Field(default=5, gt=0)
+    #: Responses the in-memory cache holds at most.
+    response_cache_size: int = Field(default=1000, gt=0)
     #: How long a readiness verdict (a probe of every subgraph) is reused.
     ready_cache_seconds: float = Field(default=5.0, ge=0)
     ready_probe_timeout_seconds: float = Field(default=1.0, gt=0)
@@ -89,6 +98,13 @@ class RouterSettings(BaseSettings):
     #: Distinct operation names kept as metric labels; later ones are counted as "(other)".
     metrics_max_operation_names: int = Field(default=500, gt=0)
     log_format: Literal["json", "text"] = "json"
+    #: OpenTelemetry spans (request, subgraph fetches) exported over OTLP/HTTP; see ``_tracing.py``.
+    tracing: bool = False
+    #: The OTLP collector's base URL (traces go to ``<url>/v1/traces``); setting it turns tracing on.
+    otlp_endpoint: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("otlp_endpoint", "ROUTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"),
+    )
 
     # --- auth and abuse protection (_auth.py, _rate_limit.py, _security_headers.py) ------------
     #: HS256 verifies with ``jwt_secret`` (= the users subgraph's JWT_SECRET); RS256/ES256 with

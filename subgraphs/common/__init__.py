@@ -16,6 +16,7 @@ from .bus import (
     Subscription,
     open_event_bus,
 )
+from .cache import CacheStats, EntityCache, NoCache, RedisCache, schema_version
 from .context import SubgraphContext
 from .database import Database, UTCDateTime, session_lock
 from .errors import (
@@ -58,6 +59,7 @@ from .pagination import (
 )
 from .service import SERVICE_TOKEN_HEADER, ServiceCallFailed, ServiceClient, require_service_token
 from .settings import DEFAULT_PORTS, SubgraphSettings, database_url_for
+from .tracing import subgraph_tracer, traced
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
@@ -66,6 +68,7 @@ __all__ = [
     "MAX_PAGE_SIZE",
     "SERVICE_TOKEN_HEADER",
     "BadUserInput",
+    "CacheStats",
     "Claims",
     "ClientError",
     "Conflict",
@@ -73,6 +76,7 @@ __all__ = [
     "Database",
     "Delivery",
     "Edge",
+    "EntityCache",
     "Event",
     "EventBus",
     "EventPayload",
@@ -82,6 +86,7 @@ __all__ = [
     "InvalidToken",
     "Money",
     "MoneyAmount",
+    "NoCache",
     "NotFound",
     "OrderCancelled",
     "OrderPlaced",
@@ -92,6 +97,7 @@ __all__ = [
     "PoisonMessage",
     "PublishFailed",
     "RabbitMQBus",
+    "RedisCache",
     "RetryPolicy",
     "ReviewAdded",
     "ServiceCallFailed",
@@ -123,5 +129,8 @@ __all__ = [
     "record_event",
     "require_service_token",
     "run_relay",
+    "schema_version",
     "session_lock",
+    "subgraph_tracer",
+    "traced",
 ]

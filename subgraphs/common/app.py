@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,19 +12,25 @@ import httpx
 import strawberry
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from graphql import GraphQLError
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.extensions import MaskErrors
 from strawberry.fastapi import GraphQLRouter
 
 from .auth import TokenService
+from .cache import EntityCache, open_entity_cache
 from .context import get_context
 from .database import Database
 from .errors import is_client_error
+from .metrics import MetricsMiddleware, SubgraphMetrics
 from .service import ServiceClient
 from .settings import SubgraphSettings, database_url_for
+from .tracing import TracingMiddleware, instrument_engine, subgraph_tracer
 
 __all__ = ["SubgraphSpec", "create_subgraph_app", "federated_schema"]
 
@@ -101,10 +107,14 @@ def create_subgraph_app(
     settings = settings or SubgraphSettings()
     settings.check_production()
     url = database_url or database_url_for(spec.name, settings)
+    tracer = subgraph_tracer(settings, service_name=spec.name)
+    metrics = SubgraphMetrics(spec.name)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database = Database(url)
+        if tracer is not None:
+            instrument_engine(database.engine, tracer, subgraph=spec.name)
         http = httpx.AsyncClient(transport=http_transport, timeout=settings.service_timeout_seconds)
         app.state.database = database
         app.state.http = http
@@ -121,11 +131,30 @@ def create_subgraph_app(
         finally:
             await http.aclose()
             await database.dispose()
+            await app.state.cache.aclose()
 
-    app = FastAPI(title=f"{spec.name} subgraph", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title=f"{spec.name} subgraph",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        # Spans come from tracing.py (named per subgraph, on only with TRACING): FastAPI's own
+        # would otherwise join any tracer provider in the process, duplicating the request span.
+        telemetry={"tracing": False, "operation_spans": False},
+    )
     app.state.name = spec.name
     app.state.settings = settings
     app.state.tokens = TokenService(settings)
+    app.state.metrics = metrics
+    # Built here, not in the lifespan (a Redis client connects on first use), so that a domain's
+    # app factory can bind its loaders to it (subgraphs/products/app.py).
+    app.state.cache = open_entity_cache(
+        settings.cache_redis_url,
+        prefix=settings.cache_key_prefix,
+        subgraph=spec.name,
+        metadata=spec.metadata,
+        ttl_seconds=settings.cache_ttl_seconds,
+    )
     for key, value in spec.extra_state.items():
         setattr(app.state, key, value)
 
@@ -134,7 +163,11 @@ def create_subgraph_app(
     if spec.rest is not None:
         app.include_router(spec.rest)
     app.include_router(_health_routes())
+    app.include_router(_metrics_routes(spec.name, app.state.cache, metrics.registry))
     _install_error_handlers(app)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    if tracer is not None:
+        app.add_middleware(TracingMiddleware, tracer=tracer, subgraph=spec.name)  # outermost: added last
     return app
 
 
@@ -153,6 +186,44 @@ def _health_routes() -> APIRouter:
         )
 
     return router
+
+
+def _metrics_routes(name: str, cache: EntityCache, registry: CollectorRegistry) -> APIRouter:
+    """``/metrics``: Prometheus text of a registry of this app's own (two apps in one process,
+    as in tests, never share counters): request metrics (metrics.py) and the entity cache's.
+    Hit ratio = hits / (hits + misses)."""
+    registry.register(_CacheCollector(name, cache))
+    router = APIRouter(tags=["metrics"])
+
+    @router.get("/metrics")
+    async def metrics() -> Response:
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+class _CacheCollector(Collector):
+    """Reads the entity cache's counters when scraped (the cache counts; nothing is counted twice)."""
+
+    def __init__(self, name: str, cache: EntityCache) -> None:
+        self._name = name
+        self._cache = cache
+
+    def collect(self) -> Iterator[Metric]:
+        stats = self._cache.stats()
+        for metric, help_text, value in (
+            ("subgraph_entity_cache_hits", "Entity cache lookups that found the entity.", stats.hits),
+            ("subgraph_entity_cache_misses", "Entity cache lookups answered by the database.", stats.misses),
+            ("subgraph_entity_cache_errors", "Failed Redis round trips of the entity cache.", stats.errors),
+        ):
+            family = CounterMetricFamily(metric, help_text, labels=["subgraph"])
+            family.add_metric([self._name], value)
+            yield family
+        ratio = GaugeMetricFamily(
+            "subgraph_entity_cache_hit_ratio", "Entity cache hits / lookups so far.", labels=["subgraph"]
+        )
+        ratio.add_metric([self._name], stats.hit_ratio)
+        yield ratio
 
 
 def _install_error_handlers(app: FastAPI) -> None:

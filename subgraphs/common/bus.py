@@ -82,6 +82,8 @@ log = logging.getLogger("subgraphs.events")
 DEFAULT_EXCHANGE = "supergraph.events"
 ATTEMPT_HEADER = "x-attempt"
 ERROR_HEADER = "x-last-error"
+#: W3C trace context of the publish span (subgraphs/common/tracing.py); absent when not tracing.
+TRACEPARENT_HEADER = "traceparent"
 #: How long a stopping subscription waits for handlers already running before it gives up on them
 #: (their deliveries are then redelivered, which idempotent handlers absorb).
 STOP_GRACE_SECONDS = 10.0
@@ -105,6 +107,8 @@ class OutgoingMessage:
     event_id: str
     event_type: str
     body: bytes
+    #: W3C trace context of the publish span, sent as the ``traceparent`` message header.
+    traceparent: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -117,6 +121,8 @@ class Delivery:
     body: bytes
     attempt: int = 1
     redelivered: bool = False
+    #: The message's ``traceparent`` header (None: the publisher did not trace).
+    traceparent: str | None = None
 
 
 Handler = Callable[[Delivery], Awaitable[None]]
@@ -231,7 +237,12 @@ class InProcessBus:
             raise PublishFailed(f"no queue is bound for {message.event_type} on {self.exchange}")
         for queue in targets:
             queue.messages.put_nowait(
-                Delivery(event_id=message.event_id, event_type=message.event_type, body=message.body)
+                Delivery(
+                    event_id=message.event_id,
+                    event_type=message.event_type,
+                    body=message.body,
+                    traceparent=message.traceparent,
+                )
             )
 
     async def subscribe(
@@ -270,6 +281,7 @@ class InProcessBus:
                 event_type=delivery.event_type,
                 body=delivery.body,
                 attempt=delivery.attempt + 1,
+                traceparent=delivery.traceparent,
             )
             loop = asyncio.get_running_loop()
             timer: asyncio.TimerHandle
@@ -423,7 +435,7 @@ class RabbitMQBus:
                         type=message.event_type,
                         content_type="application/json",
                         delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-                        headers={ATTEMPT_HEADER: 1},
+                        headers=_headers(message),
                     ),
                     routing_key=message.event_type,
                     mandatory=True,
@@ -574,12 +586,14 @@ class _RabbitSubscription:
         raw_attempt = (message.headers or {}).get(ATTEMPT_HEADER)
         # A message without our header (published by hand, or by another producer) is a first delivery.
         attempt = raw_attempt if isinstance(raw_attempt, int) and raw_attempt >= 1 else 1
+        traceparent = (message.headers or {}).get(TRACEPARENT_HEADER)
         delivery = Delivery(
             event_id=message.message_id or "",
             event_type=message.type or message.routing_key or "",
             body=message.body,
             attempt=attempt,
             redelivered=bool(message.redelivered),
+            traceparent=traceparent if isinstance(traceparent, str) else None,
         )
         try:
             await self._handler(delivery)
@@ -616,7 +630,11 @@ class _RabbitSubscription:
             type=message.type,
             content_type=message.content_type,
             delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-            headers={ATTEMPT_HEADER: delivery.attempt + 1, ERROR_HEADER: repr(exc)[:500]},
+            headers={
+                ATTEMPT_HEADER: delivery.attempt + 1,
+                ERROR_HEADER: repr(exc)[:500],
+                **({TRACEPARENT_HEADER: delivery.traceparent} if delivery.traceparent else {}),
+            },
             expiration=delay,
         )
         try:
@@ -658,6 +676,12 @@ class _RabbitSubscription:
         if self._channel is not None and self._usable():
             await _quietly(self._channel.close(), f"close of {self._consumer}'s channel")
         self._bus._subscriptions.discard(self)
+
+
+def _headers(message: OutgoingMessage) -> dict[str, Any]:
+    if message.traceparent is None:
+        return {ATTEMPT_HEADER: 1}
+    return {ATTEMPT_HEADER: 1, TRACEPARENT_HEADER: message.traceparent}
 
 
 async def _quietly(operation: Awaitable[Any], what: str, *, timeout: float = 5.0) -> None:

@@ -10,8 +10,11 @@ one JSON object per message, camelCase keys::
       "schemaVersion": 1,                    # version of this type's ``data`` shape
       "occurredAt": "2026-01-01T12:00:00Z",  # when the change happened (UTC, producer's clock)
       "source": "orders",                    # the subgraph that recorded it
+      "traceparent": "00-4bf9...-00f0...-01", # optional: W3C trace context of the recording request
       "data": {...}                          # the payload of this type and version
     }
+
+``traceparent`` is present only when the producer traces (``TRACING=true``); older messages lack it.
 
 Catalogue (type, version: data fields). Ids are the public GraphQL ids; money is integer minor units.
 
@@ -177,11 +180,14 @@ class Event(BaseModel):
     schema_version: int = Field(ge=1)
     occurred_at: AwareDatetime
     source: str = Field(default="", max_length=64)
+    traceparent: str | None = Field(default=None, max_length=128)
     data: SerializeAsAny[EventPayload]
 
     def to_json(self) -> bytes:
-        """The message body: compact UTF-8 JSON with camelCase keys."""
-        return self.model_dump_json(by_alias=True).encode()
+        """The message body: compact UTF-8 JSON with camelCase keys (no ``traceparent`` when unset,
+        so bodies without tracing stay exactly as before)."""
+        exclude = {"traceparent"} if self.traceparent is None else None
+        return self.model_dump_json(by_alias=True, exclude=exclude).encode()
 
 
 class _RawEvent(BaseModel):
@@ -194,6 +200,7 @@ class _RawEvent(BaseModel):
     schema_version: int = Field(ge=1)
     occurred_at: AwareDatetime
     source: str = Field(default="", max_length=64)
+    traceparent: str | None = Field(default=None, max_length=128)
     data: dict[str, Any]
 
 
@@ -239,6 +246,7 @@ def parse_event(body: bytes | str) -> Event:
         schema_version=raw.schema_version,
         occurred_at=raw.occurred_at,
         source=raw.source,
+        traceparent=raw.traceparent,
         data=payload,
     )
 

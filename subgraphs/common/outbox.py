@@ -37,6 +37,8 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+import orjson
+from opentelemetry.trace import SpanKind, Status, StatusCode
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -63,9 +65,11 @@ from .bus import OutgoingMessage, PublishFailed, RetryPolicy, open_event_bus
 from .database import Database
 from .events import Event, EventPayload, new_event
 from .settings import SubgraphSettings, database_url_for
+from .tracing import context_of, current_traceparent, subgraph_tracer, traceparent_of
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
+    from opentelemetry.trace import Span, Tracer
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from .bus import EventBus
@@ -131,6 +135,9 @@ async def record_event(session: AsyncSession, event: EventPayload | Event, *, so
     it does not commit.
     """
     envelope = event if isinstance(event, Event) else new_event(event, source=source)
+    if envelope.traceparent is None and (traceparent := current_traceparent()) is not None:
+        # The relay continues this request's trace when it publishes (tracing on only).
+        envelope = envelope.model_copy(update={"traceparent": traceparent})
     await session.execute(
         insert(_outbox).values(
             event_id=envelope.id,
@@ -190,8 +197,10 @@ class OutboxRelay:
         poll_interval: float = 1.0,
         max_backoff: float = 30.0,
         retention: timedelta = timedelta(days=1),
+        tracer: Tracer | None = None,
     ) -> None:
         self._database = database
+        self._tracer = tracer
         self._bus = bus
         self._name = name or "outbox"
         self._batch_size = batch_size
@@ -235,9 +244,15 @@ class OutboxRelay:
             rows = (await conn.execute(query)).all()
             if not rows:
                 return 0
+            spans = [self._publish_span(row) for row in rows] if self._tracer is not None else []
             messages = [
-                OutgoingMessage(event_id=row.event_id, event_type=row.event_type, body=row.body.encode())
-                for row in rows
+                OutgoingMessage(
+                    event_id=row.event_id,
+                    event_type=row.event_type,
+                    body=row.body.encode(),
+                    traceparent=traceparent_of(spans[i]) if spans else None,
+                )
+                for i, row in enumerate(rows)
             ]
             # The first publish probes the bus, so a broker that is down costs one attempt per
             # batch, not one per row; the rest go out together and are confirmed together.
@@ -246,6 +261,11 @@ class OutboxRelay:
                 results += await asyncio.gather(*(_attempt(self._bus.publish(m)) for m in messages[1:]))
             else:
                 results += [results[0]] * (len(messages) - 1)
+            for span, error in zip(spans, results, strict=False):
+                if error is not None:
+                    span.record_exception(error)
+                    span.set_status(Status(StatusCode.ERROR))
+                span.end()
             sent = [row.seq for row, error in zip(rows, results, strict=True) if error is None]
             failed = [row.seq for row, error in zip(rows, results, strict=True) if error is not None]
             now = datetime.now(UTC)
@@ -264,6 +284,20 @@ class OutboxRelay:
                 f"{len(failed)} of {len(rows)} events not published: {first_error}"
             ) from first_error
         return len(sent)
+
+    def _publish_span(self, row: Any) -> Span:
+        """A producer span ``publish <EventType>``, child of the request that recorded the event."""
+        assert self._tracer is not None
+        try:
+            traceparent = orjson.loads(row.body).get("traceparent")
+        except (orjson.JSONDecodeError, AttributeError):
+            traceparent = None
+        return self._tracer.start_span(
+            f"publish {row.event_type}",
+            context=context_of(traceparent if isinstance(traceparent, str) else None),
+            kind=SpanKind.PRODUCER,
+            attributes={"messaging.message.id": row.event_id, "messaging.destination.name": row.event_type},
+        )
 
     async def purge_sent(self, *, older_than: timedelta) -> int:
         """Delete rows sent before ``now - older_than``; returns how many."""
@@ -370,6 +404,7 @@ async def _relay_running(
             name=name,
             batch_size=settings.event_relay_batch_size,
             poll_interval=settings.event_relay_interval_seconds,
+            tracer=subgraph_tracer(settings, service_name=name),
         )
         await relay.check_table()
         task = asyncio.create_task(relay.run(), name=f"{name}-outbox-relay")

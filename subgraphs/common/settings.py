@@ -101,6 +101,19 @@ class SubgraphSettings(BaseSettings):
     #: Who is notified of StockLow events (JSON list in the environment).
     low_stock_recipients: tuple[str, ...] = ("user-1",)
 
+    #: Entity cache of hot reads (see subgraphs/common/cache.py): unset = off (the embedded
+    #: default); ``redis://host:6379/0`` = entities cached in Redis for ``cache_ttl_seconds``.
+    cache_redis_url: str | None = None
+    #: Also the longest a concurrent read can keep an entry stale after a write.
+    cache_ttl_seconds: int = Field(default=60, gt=0)
+    #: Prepended to every key, so environments sharing one Redis keep apart.
+    cache_key_prefix: str = "entity:"
+
+    #: OpenTelemetry spans (requests, SQL statements, events) exported over OTLP/HTTP; see tracing.py.
+    tracing: bool = False
+    #: The OTLP collector's base URL (traces go to ``<url>/v1/traces``); setting it turns tracing on.
+    otel_exporter_otlp_endpoint: str | None = None
+
     def check_production(self) -> None:
         """Refuse development secrets in production: fail at start-up with what to change."""
         if self.environment != "production":

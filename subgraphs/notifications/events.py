@@ -15,6 +15,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from opentelemetry.trace import SpanKind
+
 from subgraphs.common import (
     EVENT_TYPES,
     Delivery,
@@ -30,6 +32,8 @@ from subgraphs.common import (
     UserRegistered,
     open_event_bus,
     parse_event,
+    subgraph_tracer,
+    traced,
 )
 
 from .models import NotificationDraft, NotificationKind, store_notifications
@@ -148,9 +152,21 @@ async def notification_consumer(app: FastAPI) -> AsyncIterator[None]:
     database: Database = app.state.database
     stats = ConsumerStats()
     app.state.notification_stats = stats
+    tracer = subgraph_tracer(settings, service_name=CONSUMER)
 
     async def handler(delivery: Delivery) -> None:
-        await handle_delivery(database, settings, delivery, stats)
+        if tracer is None:
+            await handle_delivery(database, settings, delivery, stats)
+            return
+        # Continues the trace of the request that recorded the event (through the publish span).
+        with traced(
+            tracer,
+            f"consume {delivery.event_type}",
+            traceparent=delivery.traceparent,
+            kind=SpanKind.CONSUMER,
+            **{"messaging.message.id": delivery.event_id, "messaging.consumer.group.name": CONSUMER},
+        ):
+            await handle_delivery(database, settings, delivery, stats)
 
     async with open_event_bus(
         settings.event_bus_url,

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from subgraphs.common import SubgraphSpec, create_subgraph_app
 
+from .loaders import ProductLoaders
 from .models import Base, seed
 from .rest import router
 from .schema import schema
@@ -18,4 +19,6 @@ SPEC = SubgraphSpec(name="products", schema=schema, metadata=Base.metadata, seed
 
 
 def create_app(**options: Any) -> FastAPI:
-    return create_subgraph_app(SPEC, **options)
+    app = create_subgraph_app(SPEC, **options)
+    app.state.product_loaders = ProductLoaders(app.state.cache)
+    return app

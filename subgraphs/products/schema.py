@@ -18,8 +18,8 @@ from subgraphs.common import (
     federated_schema,
 )
 
-from .loaders import ProductByIdLoader
-from .models import SkuTaken, create_product, list_products, update_product
+from .loaders import invalidate, loaders_of
+from .models import ProductRow, SkuTaken, create_product, list_products, update_product
 from .types import CreateProductInput, Product, UpdateProductInput
 
 __all__ = ["Mutation", "Query", "schema"]
@@ -33,7 +33,7 @@ _CURSOR_KIND = "products"
 class Query:
     @strawberry.field(description="A product by id; null when there is no such product.")
     async def product(self, info: Info, id: strawberry.ID) -> Product | None:
-        row = await info.context.loader(ProductByIdLoader).load(str(id))
+        row = await info.context.loader(loaders_of(info.context.state).by_id).load(str(id))
         return None if row is None else Product.from_row(row)
 
     @strawberry.field(
@@ -75,6 +75,9 @@ class Mutation:
             )
         except SkuTaken:
             raise _sku_taken(values["sku"]) from None
+        # Unknown keys are never cached, but a delete after the commit costs little and keeps
+        # that an implementation detail of the loaders.
+        await invalidate(loaders_of(info.context.state).cache, ids=[row.id], skus=[row.sku])
         return Product.from_row(row)
 
     @strawberry.mutation(
@@ -86,12 +89,18 @@ class Mutation:
     async def update_product(self, info: Info, id: strawberry.ID, input: UpdateProductInput) -> Product:
         info.context.require_admin()
         changes = input.values()
+        session = info.context.session
+        # The sku before the change, to invalidate the entry cached under it; update_product then
+        # finds this row in the session's identity map (no second SELECT).
+        before = await session.get(ProductRow, str(id))
+        old_sku = None if before is None else before.sku
         try:
-            row = await update_product(info.context.session, str(id), changes)
+            row = await update_product(session, str(id), changes)
         except SkuTaken:
             raise _sku_taken(changes["sku"]) from None
         if row is None:
             raise NotFound(f"Product {id!r} does not exist.")
+        await invalidate(loaders_of(info.context.state).cache, ids=[row.id], skus=[old_sku, row.sku])
         return Product.from_row(row)
 
 

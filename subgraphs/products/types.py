@@ -14,7 +14,7 @@ import strawberry
 
 from subgraphs.common import BadUserInput, Money, SubgraphContext
 
-from .loaders import ProductByIdLoader, ProductBySkuLoader
+from .loaders import loaders_of
 from .models import CURRENCY, ProductRow
 
 __all__ = ["CreateProductInput", "MoneyInput", "Product", "UpdateProductInput"]
@@ -47,9 +47,9 @@ class Product:
         """By whichever key the representation carries, batched per key through the request's
         loaders; an unknown id or sku resolves to null."""
         if id is not None:
-            row = await info.context.loader(ProductByIdLoader).load(str(id))
+            row = await info.context.loader(loaders_of(info.context.state).by_id).load(str(id))
         elif sku is not None:
-            row = await info.context.loader(ProductBySkuLoader).load(sku)
+            row = await info.context.loader(loaders_of(info.context.state).by_sku).load(sku)
         else:
             raise BadUserInput("A Product representation needs an `id` or a `sku`.")
         return None if row is None else cls.from_row(row)

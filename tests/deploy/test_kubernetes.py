@@ -10,7 +10,9 @@ import pytest
 import yaml
 
 K8S = Path(__file__).parents[2] / "deploy" / "k8s"
-DOCUMENTS = [(path.name, doc) for path in sorted(K8S.glob("*.yaml")) for doc in yaml.safe_load_all(path.read_text())]
+DOCUMENTS = [
+    (path.name, doc) for path in sorted(K8S.glob("*.yaml")) for doc in yaml.safe_load_all(path.read_text())
+]
 ROLES = [*yaml.safe_load((K8S.parents[1] / "supergraph.yaml").read_text())["subgraphs"], "router"]
 KUBERNETES_VERSION = "1.30.0"
 
@@ -19,7 +21,9 @@ def _of(kind: str) -> dict[str, dict]:
     return {doc["metadata"]["name"]: doc for _, doc in DOCUMENTS if doc["kind"] == kind}
 
 
-@pytest.mark.parametrize(("file", "doc"), DOCUMENTS, ids=[f"{f}:{d['kind']}/{d['metadata']['name']}" for f, d in DOCUMENTS])
+@pytest.mark.parametrize(
+    ("file", "doc"), DOCUMENTS, ids=[f"{f}:{d['kind']}/{d['metadata']['name']}" for f, d in DOCUMENTS]
+)
 def test_every_manifest_is_valid_against_the_kubernetes_schema(file: str, doc: dict) -> None:
     kubernetes_validate.validate(doc, KUBERNETES_VERSION, strict=True)
 
