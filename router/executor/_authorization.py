@@ -43,22 +43,18 @@ from graphql import (
     visit,
 )
 
-from ._shape import _Bubble, _Collected, _Shaper
+from ._response_errors import ErrorCode
 
 if TYPE_CHECKING:
-    from collections.abc import Hashable, Iterable, Mapping
+    from collections.abc import Hashable, Mapping
 
     from graphql import (
         DocumentNode,
-        FragmentDefinitionNode,
         GraphQLCompositeType,
-        GraphQLObjectType,
         GraphQLOutputType,
         GraphQLSchema,
     )
-    from graphql.pyutils import Path
 
-    from ._possible_types import PossibleTypes
 
 __all__ = [
     "UNAUTHORIZED",
@@ -67,11 +63,10 @@ __all__ = [
     "Authorized",
     "Claims",
     "Unset",
-    "shape_authorized_response",
 ]
 
 #: ``extensions.code`` of the error at each field removed for lack of authorization.
-UNAUTHORIZED: Final = "UNAUTHORIZED"
+UNAUTHORIZED: Final = ErrorCode.UNAUTHORIZED
 
 _SIGN_IN = "Unauthorized field or type: sign in to see it."
 _MISSING_SCOPE = "Unauthorized field or type: the access token lacks a required scope."
@@ -233,72 +228,3 @@ class _RemoveDenied(Visitor):
         if node.selections:
             return None
         return SelectionSetNode(selections=(FieldNode(name=NameNode(value="__typename")),))
-
-
-def shape_authorized_response(
-    *,
-    possible_types: PossibleTypes,
-    root_type: GraphQLObjectType,
-    selection_set: SelectionSetNode,
-    fragments: Mapping[str, FragmentDefinitionNode],
-    variables: Mapping[str, Any],
-    data: dict[str, Any],
-    errors: list[dict[str, Any]],
-    denied: Mapping[int, str],
-    failed_paths: Iterable[tuple[str | int, ...]] = (),
-    introspection: Mapping[str, Any] | None = None,
-) -> dict[str, Any] | None:
-    """``shape_response`` for an operation some of whose fields were denied: each denied field is
-    null with an ``UNAUTHORIZED`` error at its path (that error explains the null, so a non-null
-    denied field bubbles without a second 'Cannot return null' error)."""
-    shaper = _AuthorizingShaper(possible_types, fragments, variables, errors, failed_paths, denied)
-    fields = shaper.collect(root_type, selection_set, (selection_set,))
-    try:
-        return shaper.complete_object(root_type, fields, data, None, introspection)
-    except _Bubble:
-        return None
-
-
-class _AuthorizingShaper(_Shaper):
-    def __init__(
-        self,
-        possible: PossibleTypes,
-        fragments: Mapping[str, FragmentDefinitionNode],
-        variables: Mapping[str, Any],
-        errors: list[dict[str, Any]],
-        failed_paths: Iterable[tuple[str | int, ...]],
-        denied: Mapping[int, str],
-    ) -> None:
-        super().__init__(possible, fragments, variables, errors, failed_paths)
-        self._denied = denied
-
-    def _denial(self, nodes: list[FieldNode]) -> str | None:
-        for node in nodes:
-            message = self._denied.get(id(node))
-            if message is not None:
-                return message
-        return None
-
-    def _collect(
-        self, type_: GraphQLCompositeType, selection_sets: Iterable[SelectionSetNode]
-    ) -> list[_Collected]:
-        # A denied leaf must take the slow path through ``_complete`` (where its error is added),
-        # even if another, allowed selection of the same response key fetched a value.
-        return [
-            (key, name, nodes, definition, None if self._denial(nodes) is not None else leaf)
-            for key, name, nodes, definition, leaf in super()._collect(type_, selection_sets)
-        ]
-
-    def _complete(
-        self,
-        type_: GraphQLOutputType,
-        value: Any,
-        nodes: list[FieldNode],
-        path: Path,
-        parent: GraphQLCompositeType,
-    ) -> Any:
-        message = self._denial(nodes)
-        if message is not None:
-            self._error(message, path, nodes, code=UNAUTHORIZED)
-            value = None
-        return super()._complete(type_, value, nodes, path, parent)

@@ -16,7 +16,7 @@ from graphql import FragmentDefinitionNode, OperationType
 
 from router.planner import PlanningError, QueryPlan, plan, print_plan
 
-from ._authorization import UNSET, AuthorizationPolicy, Claims, Unset, shape_authorized_response
+from ._authorization import UNSET, AuthorizationPolicy, Claims, Unset
 from ._cache import LruCache
 from ._execute import execute_plan
 from ._fetch import SubgraphClient
@@ -219,31 +219,18 @@ class Gateway:
             errors.extend(introspection_errors)
             if introspection_data is None:
                 return {"data": None, "errors": errors}
-        if prepared.denied:
-            data = shape_authorized_response(
-                possible_types=self._possible_types,
-                root_type=prepared.root_type,
-                selection_set=prepared.operation.selection_set,
-                fragments=prepared.fragments,
-                variables=coerced,
-                data=result.data,
-                errors=errors,
-                denied=prepared.denied,
-                failed_paths=result.failed_paths,
-                introspection=introspection_data,
-            )
-        else:
-            data = shape_response(
-                possible_types=self._possible_types,
-                root_type=prepared.root_type,
-                selection_set=prepared.operation.selection_set,
-                fragments=prepared.fragments,
-                variables=coerced,
-                data=result.data,
-                errors=errors,
-                failed_paths=result.failed_paths,
-                introspection=introspection_data,
-            )
+        data = shape_response(
+            possible_types=self._possible_types,
+            root_type=prepared.root_type,
+            selection_set=prepared.operation.selection_set,
+            fragments=prepared.fragments,
+            variables=coerced,
+            data=result.data,
+            errors=errors,
+            failed_paths=result.failed_paths,
+            introspection=introspection_data,
+            denied=prepared.denied,
+        )
         return {"data": data, "errors": errors} if errors else {"data": data}
 
     def operation_name(self, query: str, operation_name: str | None = None) -> str | None:

@@ -64,14 +64,23 @@ def shape_response(
     errors: list[dict[str, Any]],
     failed_paths: Iterable[tuple[str | int, ...]] = (),
     introspection: Mapping[str, Any] | None = None,
+    denied: Mapping[int, str] | None = None,
 ) -> dict[str, Any] | None:
     """The client's ``data`` built from ``data``; errors found on the way are appended to ``errors``.
+
+    ``denied`` maps the id of each field node the request may not see to its error message (the
+    router's ``@authenticated``/``@requiresScopes`` check): those fields are null with an
+    ``UNAUTHORIZED`` error.
 
     ``errors`` (already in the response) and ``failed_paths`` (parts a failed fetch left out)
     explain nulls, so those get no second error. ``introspection`` holds the already executed
     ``__schema``/``__type`` root fields by response key.
     """
-    shaper = _Shaper(possible_types, fragments, variables, errors, failed_paths)
+    shaper = (
+        _DenyingShaper(possible_types, fragments, variables, errors, failed_paths, denied)
+        if denied
+        else _Shaper(possible_types, fragments, variables, errors, failed_paths)
+    )
     fields = shaper.collect(root_type, selection_set, (selection_set,))
     try:
         return shaper.complete_object(root_type, fields, data, None, introspection)
@@ -459,3 +468,52 @@ def _leaf_check(type_: GraphQLOutputType) -> Callable[[Any], Any] | None:
 
         return check_enum
     return None
+
+
+class _DenyingShaper(_Shaper):
+    """A shaper for an operation some of whose fields were denied (see ``_authorization``): each
+    denied field is null with an ``UNAUTHORIZED`` error at its path; that error explains the null,
+    so a non-null denied field bubbles without a second 'Cannot return null' error."""
+
+    def __init__(
+        self,
+        possible: PossibleTypes,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        variables: Mapping[str, Any],
+        errors: list[dict[str, Any]],
+        failed_paths: Iterable[tuple[str | int, ...]],
+        denied: Mapping[int, str],
+    ) -> None:
+        super().__init__(possible, fragments, variables, errors, failed_paths)
+        self._denied = denied
+
+    def _denial(self, nodes: list[FieldNode]) -> str | None:
+        for node in nodes:
+            message = self._denied.get(id(node))
+            if message is not None:
+                return message
+        return None
+
+    def _collect(
+        self, type_: GraphQLCompositeType, selection_sets: Iterable[SelectionSetNode]
+    ) -> list[_Collected]:
+        # A denied leaf must take the slow path through ``_complete`` (where its error is added),
+        # even if another, allowed selection of the same response key fetched a value.
+        return [
+            (key, name, nodes, definition, None if self._denial(nodes) is not None else leaf)
+            for key, name, nodes, definition, leaf in super()._collect(type_, selection_sets)
+        ]
+
+    def _complete(
+        self,
+        type_: GraphQLOutputType,
+        value: Any,
+        nodes: list[FieldNode],
+        path: Path,
+        parent: GraphQLCompositeType,
+    ) -> Any:
+        message = self._denial(nodes)
+        if message is not None:
+            self._error(message, path, nodes, code=ErrorCode.UNAUTHORIZED)
+            value = None
+        return super()._complete(type_, value, nodes, path, parent)
