@@ -55,6 +55,7 @@ from .pagination import (
     connection_from_rows,
     decode_cursor,
     encode_cursor,
+    keyset_window,
     offset_window,
 )
 from .service import SERVICE_TOKEN_HEADER, ServiceCallFailed, ServiceClient, require_service_token
@@ -120,6 +121,7 @@ __all__ = [
     "decode_cursor",
     "encode_cursor",
     "federated_schema",
+    "keyset_window",
     "new_event",
     "offset_window",
     "open_event_bus",

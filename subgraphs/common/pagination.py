@@ -28,6 +28,7 @@ __all__ = [
     "connection_from_rows",
     "decode_cursor",
     "encode_cursor",
+    "keyset_window",
     "offset_window",
 ]
 
@@ -63,14 +64,19 @@ def check_page_size(first: int) -> int:
     return first
 
 
+def keyset_window(kind: str, first: int, after: str | None) -> tuple[int, str | None]:
+    """(limit, key after which the page starts) of a keyset-paginated list; the key is None for the
+    first page. BAD_USER_INPUT for a page size out of range or a cursor of another list."""
+    return check_page_size(first), None if after is None else decode_cursor(kind, after)
+
+
 def offset_window(kind: str, first: int, after: str | None) -> tuple[int, int]:
     """(limit, offset) of a page of a list paginated by position, where a cursor holds the
     position of the last edge already seen. Used where one query cuts a page for many parents at
     once (reviews of N products, orders of N users), which keyset pagination cannot batch."""
-    limit = check_page_size(first)
-    if after is None:
+    limit, position = keyset_window(kind, first, after)
+    if position is None:
         return limit, 0
-    position = decode_cursor(kind, after)
     if not position.isdigit():
         raise BadUserInput("`after` is not a valid cursor for this list.", argument="after")
     return limit, int(position) + 1

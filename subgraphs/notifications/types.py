@@ -12,9 +12,8 @@ from subgraphs.common import (
     Connection,
     Forbidden,
     SubgraphContext,
-    check_page_size,
     connection_from_rows,
-    decode_cursor,
+    keyset_window,
 )
 
 from . import models
@@ -96,13 +95,10 @@ class User:
         after: str | None = None,
     ) -> Connection[Notification]:
         _require_owner(info, str(self.id))
-        first = check_page_size(first)
-        before = None
-        if after is not None:
-            key = decode_cursor(_CURSOR_KIND, after)
-            if not key.isdigit():
-                raise BadUserInput("`after` is not a valid cursor for this list.", argument="after")
-            before = int(key)
+        first, key = keyset_window(_CURSOR_KIND, first, after)
+        if key is not None and not key.isdigit():
+            raise BadUserInput("`after` is not a valid cursor for this list.", argument="after")
+        before = None if key is None else int(key)
         rows = await models.list_notifications(
             info.context.session, str(self.id), unread_only=unread_only, before=before, limit=first + 1
         )

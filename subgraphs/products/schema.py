@@ -12,10 +12,9 @@ from subgraphs.common import (
     Connection,
     NotFound,
     SubgraphContext,
-    check_page_size,
     connection_from_rows,
-    decode_cursor,
     federated_schema,
+    keyset_window,
 )
 
 from .loaders import invalidate, loaders_of
@@ -49,8 +48,7 @@ class Query:
         first: int = DEFAULT_PAGE_SIZE,
         after: str | None = None,
     ) -> Connection[Product]:
-        first = check_page_size(first)
-        after_id = None if after is None else decode_cursor(_CURSOR_KIND, after)
+        first, after_id = keyset_window(_CURSOR_KIND, first, after)
         wanted = None if category is None else " ".join(category.split()).lower()
         rows = await list_products(info.context.session, category=wanted, after=after_id, limit=first + 1)
         return connection_from_rows(

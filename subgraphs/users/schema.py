@@ -8,10 +8,9 @@ from subgraphs.common import (
     DEFAULT_PAGE_SIZE,
     Connection,
     SubgraphContext,
-    check_page_size,
     connection_from_rows,
-    decode_cursor,
     federated_schema,
+    keyset_window,
 )
 
 from . import accounts
@@ -52,8 +51,7 @@ class Query:
         self, info: Info, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
     ) -> Connection[User]:
         info.context.require_admin()
-        first = check_page_size(first)
-        after_id = None if after is None else decode_cursor(_CURSOR_KIND, after)
+        first, after_id = keyset_window(_CURSOR_KIND, first, after)
         rows = await list_users(info.context.session, after=after_id, limit=first + 1)
         return connection_from_rows(
             rows, first=first, kind=_CURSOR_KIND, key=lambda row: row.id, node=User.from_row
