@@ -169,53 +169,53 @@ def _operation_label(operation: OperationDefinitionNode) -> str:
     return f"Operation '{operation.name.value}'" if operation.name else "The operation"
 
 
-def _depth_rule(limit: int) -> DocumentRule:
+def _measured_rule(
+    limit: int,
+    code: str,
+    describe: str,
+    of_field: Callable[[FieldNode, int], int],
+    combine: str,
+    *,
+    descend: bool = True,
+) -> DocumentRule:
+    """A rule failing the first operation whose measure exceeds ``limit``; ``describe`` words the
+    measure ("is {} levels deep")."""
+
     def check(document: DocumentNode) -> list[dict[str, Any]]:
-        measure = _Measure(document, lambda _field, below: 1 + below, "max")
+        measure = _Measure(document, of_field, combine, descend=descend)
         for operation in _operations(document):
-            depth = measure.selection_set(operation.selection_set)
-            if depth > limit:
-                return [
-                    client_error(
-                        f"{_operation_label(operation)} is {depth} levels deep; the limit is {limit}.",
-                        code=LimitCode.MAX_DEPTH_EXCEEDED,
-                    )
-                ]
+            value = measure.selection_set(operation.selection_set)
+            if value > limit:
+                message = f"{_operation_label(operation)} {describe.format(value)}; the limit is {limit}."
+                return [client_error(message, code=code)]
         return []
 
     return check
+
+
+def _depth_rule(limit: int) -> DocumentRule:
+    return _measured_rule(
+        limit, LimitCode.MAX_DEPTH_EXCEEDED, "is {} levels deep", lambda _field, below: 1 + below, "max"
+    )
 
 
 def _aliases_rule(limit: int) -> DocumentRule:
-    def check(document: DocumentNode) -> list[dict[str, Any]]:
-        measure = _Measure(document, lambda field, below: (field.alias is not None) + below, "sum")
-        for operation in _operations(document):
-            aliases = measure.selection_set(operation.selection_set)
-            if aliases > limit:
-                return [
-                    client_error(
-                        f"{_operation_label(operation)} has {aliases} aliases; the limit is {limit}.",
-                        code=LimitCode.MAX_ALIASES_EXCEEDED,
-                    )
-                ]
-        return []
-
-    return check
+    return _measured_rule(
+        limit,
+        LimitCode.MAX_ALIASES_EXCEEDED,
+        "has {} aliases",
+        lambda field, below: (field.alias is not None) + below,
+        "sum",
+    )
 
 
 def _root_fields_rule(limit: int) -> DocumentRule:
-    def check(document: DocumentNode) -> list[dict[str, Any]]:
-        # The root level only: a field is 1 whatever is below it.
-        measure = _Measure(document, lambda _field, _below: 1, "sum", descend=False)
-        for operation in _operations(document):
-            count = measure.selection_set(operation.selection_set)
-            if count > limit:
-                return [
-                    client_error(
-                        f"{_operation_label(operation)} selects {count} root fields; the limit is {limit}.",
-                        code=LimitCode.MAX_ROOT_FIELDS_EXCEEDED,
-                    )
-                ]
-        return []
-
-    return check
+    # The root level only: a field is 1 whatever is below it.
+    return _measured_rule(
+        limit,
+        LimitCode.MAX_ROOT_FIELDS_EXCEEDED,
+        "selects {} root fields",
+        lambda _field, _below: 1,
+        "sum",
+        descend=False,
+    )
