@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from graphql import (
     GraphQLEnumType,
@@ -191,9 +191,6 @@ def _read_type(named: GraphQLNamedType, names: _Names, graphs: dict[str, str]) -
     joins: list[TypeJoin] = []
     implements: dict[str, list[str]] = {}
     members: dict[str, list[str]] = {}
-    inaccessible = authenticated = False
-    scopes: tuple[tuple[str, ...], ...] = ()
-    policies: tuple[tuple[str, ...], ...] = ()
     for d in _directives(named):
         name = d.name.value
         args = _args(d)
@@ -218,14 +215,6 @@ def _read_type(named: GraphQLNamedType, names: _Names, graphs: dict[str, str]) -
             graph = _graph(args, graphs, where)
             if graph is not None:
                 members.setdefault(graph, []).append(str(args["member"]))
-        elif name == names.inaccessible:
-            inaccessible = True
-        elif name == names.authenticated:
-            authenticated = True
-        elif name == names.requires_scopes:
-            scopes = _scopes(args)
-        elif name == names.policy:
-            policies = _scopes(args, "policies")
     fields: dict[str, SupergraphField] = {}
     if isinstance(named, GraphQLObjectType | GraphQLInterfaceType | GraphQLInputObjectType):
         for field_name, f in named.fields.items():
@@ -247,11 +236,37 @@ def _read_type(named: GraphQLNamedType, names: _Names, graphs: dict[str, str]) -
         implements=MappingProxyType({g: tuple(v) for g, v in implements.items()}),
         union_members=MappingProxyType({g: tuple(v) for g, v in members.items()}),
         enum_values=MappingProxyType(enum_values),
-        inaccessible=inaccessible,
-        authenticated=authenticated,
-        requires_scopes=scopes,
-        policies=policies,
+        **_access(named, names),
     )
+
+
+class _Access(TypedDict):
+    inaccessible: bool
+    authenticated: bool
+    requires_scopes: tuple[tuple[str, ...], ...]
+    policies: tuple[tuple[str, ...], ...]
+
+
+def _access(node: Any, names: _Names) -> _Access:
+    """The access metadata of a type or field: ``@inaccessible``, ``@authenticated``,
+    ``@requiresScopes`` and ``@policy`` (as keyword arguments of its model)."""
+    access: _Access = {
+        "inaccessible": False,
+        "authenticated": False,
+        "requires_scopes": (),
+        "policies": (),
+    }
+    for d in _directives(node):
+        name = d.name.value
+        if name == names.inaccessible:
+            access["inaccessible"] = True
+        elif name == names.authenticated:
+            access["authenticated"] = True
+        elif name == names.requires_scopes:
+            access["requires_scopes"] = _scopes(_args(d))
+        elif name == names.policy:
+            access["policies"] = _scopes(_args(d), "policies")
+    return access
 
 
 def _read_field(
@@ -259,9 +274,6 @@ def _read_field(
 ) -> SupergraphField:
     where = f"field {type_name}.{field_name}"
     joins: list[FieldJoin] = []
-    inaccessible = authenticated = False
-    scopes: tuple[tuple[str, ...], ...] = ()
-    policies: tuple[tuple[str, ...], ...] = ()
     for d in _directives(f):
         name = d.name.value
         args = _args(d)
@@ -278,23 +290,12 @@ def _read_field(
                     used_overridden=bool(args.get("usedOverridden", False)),
                 )
             )
-        elif name == names.inaccessible:
-            inaccessible = True
-        elif name == names.authenticated:
-            authenticated = True
-        elif name == names.requires_scopes:
-            scopes = _scopes(args)
-        elif name == names.policy:
-            policies = _scopes(args, "policies")
     return SupergraphField(
         name=field_name,
         type=str(f.type),
         named_type=get_named_type(f.type).name,
         joins=tuple(joins),
-        inaccessible=inaccessible,
-        authenticated=authenticated,
-        requires_scopes=scopes,
-        policies=policies,
+        **_access(f, names),
     )
 
 
