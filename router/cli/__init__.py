@@ -216,22 +216,18 @@ def _seed(args: argparse.Namespace) -> int:
 
 
 async def _seed_all(names: list[str], *, reset: bool) -> None:
-    from subgraphs.common import Database, SubgraphSettings, database_url_for
-
-    settings = SubgraphSettings()
+    common = _subgraphs_common()
+    settings = common.SubgraphSettings()
     for name in names:
         spec = _import_subgraph(name, "app").SPEC
-        database = Database(database_url_for(name, settings))
-        try:
-            if reset:
-                await database.drop_schema(spec.metadata)
-            await database.create_schema(spec.metadata)
-            if spec.seed is not None:
-                async with database.session() as session:
-                    await spec.seed(session, settings)
-        finally:
-            await database.dispose()
-        print(f"seeded {name} ({database.url})", file=sys.stderr)
+        url = await common.seed_database(spec, settings, reset=reset)
+        print(f"seeded {name} ({url})", file=sys.stderr)
+
+
+def _subgraphs_common() -> Any:
+    """The subgraphs' shared package, imported by name like their app factories (the router package
+    holds no static import of domain code)."""
+    return importlib.import_module("subgraphs.common")
 
 
 def _import_subgraph(name: str, module: str) -> Any:
@@ -249,7 +245,7 @@ def _import_subgraph(name: str, module: str) -> Any:
 def _relay(args: argparse.Namespace) -> int:
     import signal
 
-    from subgraphs.common import run_relay
+    run_relay = _subgraphs_common().run_relay
 
     async def relay() -> int:
         stop = asyncio.Event()

@@ -18,7 +18,7 @@ from .bus import (
 )
 from .cache import CacheStats, EntityCache, NoCache, RedisCache, schema_version
 from .context import SubgraphContext
-from .database import Database, UTCDateTime, session_lock
+from .database import Database, UTCDateTime, seed_database, session_lock
 from .errors import (
     BadUserInput,
     ClientError,
@@ -132,6 +132,7 @@ __all__ = [
     "require_service_token",
     "run_relay",
     "schema_version",
+    "seed_database",
     "session_lock",
     "subgraph_tracer",
     "traced",

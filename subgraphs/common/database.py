@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from sqlalchemy import DateTime, Dialect, MetaData, TypeDecorator, event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-__all__ = ["Database", "SerialSession", "UTCDateTime", "session_lock"]
+__all__ = ["Database", "SerialSession", "UTCDateTime", "seed_database", "session_lock"]
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])
 
@@ -170,3 +170,21 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+async def seed_database(spec: Any, settings: Any, *, reset: bool = False) -> str:
+    """Create a subgraph's tables (dropping them first with ``reset``) and load its seed data;
+    returns the database URL. ``spec`` is the subgraph's ``SubgraphSpec``."""
+    from .settings import database_url_for
+
+    database = Database(database_url_for(spec.name, settings))
+    try:
+        if reset:
+            await database.drop_schema(spec.metadata)
+        await database.create_schema(spec.metadata)
+        if spec.seed is not None:
+            async with database.session() as session:
+                await spec.seed(session, settings)
+    finally:
+        await database.dispose()
+    return database.url
