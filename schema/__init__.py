@@ -14,6 +14,7 @@ from ._cli import main_check, main_compose
 from ._compose import CompositionResult, SubgraphSource, compose
 from ._config import SubgraphConfig, SupergraphConfig, load_config
 from ._diff import Change, diff_api_schemas
+from ._hints import CompositionHint
 from ._sources import collect_sources
 from .errors import CompositionError, CompositionFailed, ConfigError, SchemaError, SubgraphSourceError
 
@@ -22,6 +23,7 @@ __all__ = [
     "CheckReport",
     "CompositionError",
     "CompositionFailed",
+    "CompositionHint",
     "CompositionResult",
     "ConfigError",
     "SchemaError",

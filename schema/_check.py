@@ -18,10 +18,11 @@ from ._api import api_schema_from_supergraph
 from ._compose import CompositionResult, compose
 from ._config import SupergraphConfig
 from ._diff import Change, diff_api_schemas
+from ._hints import CompositionHint
 from ._sources import collect_sources
 from .errors import CompositionError
 
-__all__ = ["CheckReport", "check", "resolve_base_ref"]
+__all__ = ["CheckReport", "check", "format_hints", "resolve_base_ref"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -29,6 +30,8 @@ class CheckReport:
     """Everything ``check`` found; ``ok`` is the exit status CI cares about."""
 
     errors: tuple[CompositionError, ...] = ()
+    hints: tuple[CompositionHint, ...] = ()
+    """Non-fatal composition findings; reported, never a reason to fail."""
     stale: bool = False
     stale_reason: str | None = None
     base_ref: str | None = None
@@ -51,6 +54,7 @@ class CheckReport:
         return {
             "ok": self.ok,
             "errors": [e.as_dict() for e in self.errors],
+            "hints": [h.as_dict() for h in self.hints],
             "stale": self.stale,
             "staleReason": self.stale_reason,
             "supergraph": self.supergraph_path,
@@ -78,6 +82,7 @@ class CheckReport:
                 lines += ["      " + line for line in error.message.splitlines()]
         else:
             lines.append("Composition: ok")
+        lines += format_hints(self.hints)
         if self.stale:
             lines.append(f"Stale: {self.supergraph_path} {self.stale_reason}; run `supergraph compose`.")
         elif not self.errors:
@@ -95,6 +100,16 @@ class CheckReport:
                 lines.append(f"  {change.severity:<9} {change.code}: {change.message}")
         lines.append("check: " + ("passed" if self.ok else "FAILED"))
         return "\n".join(lines)
+
+
+def format_hints(hints: tuple[CompositionHint, ...]) -> list[str]:
+    """Hints as warning lines (empty when there are none), shared by ``compose`` and ``check``."""
+    if not hints:
+        return []
+    lines = [f"Composition hints ({len(hints)}, warnings only):"]
+    for hint in hints:
+        lines.append(f"  warning [{hint.code}] {hint.message}")
+    return lines
 
 
 def resolve_base_ref(root: Path) -> str | None:
@@ -143,7 +158,7 @@ def check(
     themselves; otherwise ``base`` (a git ref, default :func:`resolve_base_ref`) is read with
     ``git show``.
     """
-    result = compose(collect_sources(config))
+    result = compose(collect_sources(config), federation_version=config.federation_version)
     shown_path = _display(supergraph_path, config.root)
     if result.errors:
         return CheckReport(
@@ -171,6 +186,7 @@ def check(
     if base_sdl is not None:
         changes = tuple(diff_api_schemas(api_schema_from_supergraph(base_sdl), result.api_schema_sdl))
     return CheckReport(
+        hints=result.hints,
         stale=stale,
         stale_reason=reason,
         base_ref=base_ref,

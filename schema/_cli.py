@@ -14,7 +14,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from ._check import check
+from ._check import check, format_hints
 from ._compose import compose
 from ._config import load_config
 from ._sources import collect_sources
@@ -84,7 +84,7 @@ def main_compose(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         config = load_config(args.config)
-        result = compose(collect_sources(config))
+        result = compose(collect_sources(config), federation_version=config.federation_version)
     except SchemaError as exc:
         print(f"supergraph compose: {exc}", file=sys.stderr)
         return 2
@@ -94,6 +94,8 @@ def main_compose(argv: Sequence[str] | None = None) -> int:
             print(f"  [{error.code}] {error.message}", file=sys.stderr)
         return 1
     assert result.supergraph_sdl is not None and result.api_schema_sdl is not None
+    for line in format_hints(result.hints):
+        print(line, file=sys.stderr)
     output = args.output or str(config.root / DEFAULT_OUTPUT)
     _write(output, result.supergraph_sdl)
     if args.api_schema:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ._config import federation_minor
+from ._hints import CompositionHint, collect_hints
 from ._merge import Supergraph, merge
 from ._model import Subgraph
 from ._print import print_api_schema, print_supergraph
@@ -31,11 +33,15 @@ class SubgraphSource:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CompositionResult:
-    """What composition produced: the SDLs on success, the errors otherwise (never both)."""
+    """What composition produced: the SDLs on success, the errors otherwise (never both).
+
+    ``hints`` come with a success: things that composed but are likely unintended (never fatal).
+    """
 
     supergraph_sdl: str | None = None
     api_schema_sdl: str | None = None
     errors: tuple[CompositionError, ...] = ()
+    hints: tuple[CompositionHint, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -49,14 +55,23 @@ class CompositionResult:
 
 
 def compose(
-    subgraphs: Sequence[SubgraphSource], *, assume_federation_version: str | None = None
+    subgraphs: Sequence[SubgraphSource],
+    *,
+    assume_federation_version: str | None = None,
+    federation_version: str | None = None,
 ) -> CompositionResult:
     """Compose ``subgraphs`` into a federation v2 supergraph (join spec) and its API schema.
 
     ``assume_federation_version`` (e.g. ``"2.7"``) composes subgraphs that lack a federation
     ``@link`` as federation 2 with every directive imported (handy for hand-written test
     fixtures); without it they are federation 1 subgraphs, as the spec says.
+
+    ``federation_version`` is ``supergraph.yaml``'s (``=2.3.0``, ``2``): a subgraph linking a newer
+    federation version than it allows is refused (``UNKNOWN_FEDERATION_LINK_VERSION``), as a
+    composer of that version would not know the link; a malformed or federation 1 value raises
+    :class:`~schema.errors.ConfigError`.
     """
+    max_minor = federation_minor(federation_version) if federation_version is not None else None
     errors: list[CompositionError] = []
     if not subgraphs:
         return CompositionResult(
@@ -76,6 +91,7 @@ def compose(
         )
         errors += subgraph_errors
         if subgraph is not None:
+            errors += _newer_than_configured(subgraph, max_minor, federation_version)
             parsed.append(subgraph)
     if errors:
         return _failed(errors)
@@ -95,6 +111,26 @@ def compose(
     if errors:
         return _failed(errors)
     return _printed(supergraph)
+
+
+def _newer_than_configured(
+    subgraph: Subgraph, max_minor: int | None, configured: str | None
+) -> list[CompositionError]:
+    major, _, minor = subgraph.federation_version.partition(".")
+    if max_minor is None or major != "2" or int(minor) <= max_minor:
+        return []
+    return [
+        CompositionError(
+            code="UNKNOWN_FEDERATION_LINK_VERSION",
+            message=(
+                f"[{subgraph.name}] the subgraph links federation v{subgraph.federation_version}, newer than"
+                f" federation_version {configured!r} of supergraph.yaml (at most v2.{max_minor}): raise"
+                " federation_version or link an older federation version in the subgraph."
+            ),
+            subgraph=subgraph.name,
+            coordinate="@link",
+        )
+    ]
 
 
 def _failed(errors: list[CompositionError]) -> CompositionResult:
@@ -120,6 +156,7 @@ def _printed(supergraph: Supergraph) -> CompositionResult:
             supergraph, composed_directives=composed, links=[links[u] for u in sorted(links)]
         ),
         api_schema_sdl=print_api_schema(supergraph, composed_directives=composed),
+        hints=tuple(collect_hints(supergraph)),
     )
 
 

@@ -13,10 +13,15 @@ Loose YAML becomes strict records once, here, with messages that say what to cha
 
 A subgraph without ``schema`` is imported in-process from ``subgraphs.<name>.schema:schema``, so
 composition works with nothing running.
+
+``federation_version`` is read as rover reads it: ``=2.x.y`` pins a version, ``2`` or ``2.x`` ask for
+federation 2 (at most 2.x). Federation 1 is refused; composition then refuses subgraphs whose
+federation ``@link`` is newer than the pinned version (see :func:`federation_minor`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -25,7 +30,30 @@ import yaml
 
 from .errors import ConfigError
 
-__all__ = ["SubgraphConfig", "SupergraphConfig", "load_config"]
+__all__ = ["SubgraphConfig", "SupergraphConfig", "federation_minor", "load_config"]
+
+_FEDERATION_VERSION = re.compile(r"^=?v?(?P<major>\d+)(?:\.(?P<minor>\d+)(?:\.(?P<patch>\d+))?)?$")
+
+
+def federation_minor(version: str) -> int | None:
+    """The highest federation 2 minor version ``version`` allows (``None``: any 2.x).
+
+    Raises :class:`ConfigError` for federation 1 and for text that is not a version.
+    """
+    match = _FEDERATION_VERSION.match(version.strip())
+    if match is None:
+        raise ConfigError(
+            f"federation_version {version!r} is not a version: use an exact '=2.x.y' (e.g. '=2.9.0'),"
+            " '2' or '2.x'"
+        )
+    if match["major"] != "2":
+        raise ConfigError(
+            f"federation_version {version!r} is not supported: this composer builds federation 2"
+            " supergraphs only; set federation_version to '=2.x.y' or '2' (and give each subgraph a"
+            ' federation v2 @link, e.g. @link(url: "https://specs.apollo.dev/federation/v2.9"))'
+        )
+    return int(match["minor"]) if match["minor"] is not None else None
+
 
 SourceKind = Literal["file", "subgraph_url", "module"]
 
@@ -66,6 +94,11 @@ def load_config(path: str | Path) -> SupergraphConfig:
         _subgraph(config_path, root, str(name), spec) for name, spec in raw["subgraphs"].items()
     )
     version = raw.get("federation_version")
+    if version is not None:
+        try:
+            federation_minor(str(version))
+        except ConfigError as exc:
+            raise ConfigError(f"{config_path}: {exc}") from None
     return SupergraphConfig(
         path=config_path,
         root=root,

@@ -243,9 +243,17 @@ def _merge_argument(merged: MergedArgument, graph: str, arg: Argument) -> None:
 
 
 def _settle_args(merged_field: MergedField) -> None:
-    """Keep the arguments every subgraph defining the field has (federation: intersection)."""
+    """Keep the arguments every subgraph defining the field has (federation: intersection).
+
+    An argument that is ``@fromContext`` in any subgraph is the router's to fill, never the
+    client's, so it leaves the supergraph field (``join__field(contextArguments:)`` carries it).
+    """
     graphs = set(merged_field.by_graph)
-    merged_field.args = {name: arg for name, arg in merged_field.args.items() if set(arg.by_graph) == graphs}
+    merged_field.args = {
+        name: arg
+        for name, arg in merged_field.args.items()
+        if set(arg.by_graph) == graphs and not any(a.from_context for a in arg.by_graph.values())
+    }
 
 
 def _settle_input(merged: MergedType) -> None:

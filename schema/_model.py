@@ -63,6 +63,19 @@ class Key:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ContextReference:
+    """``@fromContext(field: "$name selection")`` on an argument (federation 2.8, context spec).
+
+    ``context`` is ``None`` when ``field`` does not start with ``$name`` (NO_CONTEXT_IN_SELECTION);
+    ``selection`` is kept verbatim because the supergraph's ``contextArguments`` carry it as written.
+    """
+
+    field: str
+    context: str | None
+    selection: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Argument:
     """An argument of a field, or a field of an input object (same merge rules)."""
 
@@ -74,6 +87,8 @@ class Argument:
     inaccessible: bool = False
     tags: tuple[str, ...] = ()
     directives: tuple[AppliedDirective, ...] = ()
+    #: Set when the router, not the client, supplies this argument (``@fromContext``).
+    from_context: ContextReference | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -131,6 +146,8 @@ class NamedType:
     values: Mapping[str, EnumValue] = field(default_factory=dict)
     access: Access = field(default_factory=lambda: Access())
     directives: tuple[AppliedDirective, ...] = ()
+    #: Names this type sets with ``@context(name:)`` for ``@fromContext`` arguments below it.
+    contexts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from graphql.language.block_string import print_block_string
 from graphql.language.print_string import print_string
 
+from ._context import context_name_in_supergraph
 from ._merge import MergedArgument, MergedEnumValue, MergedField, MergedType, Supergraph
 from ._model import ROOT_TYPE_NAMES, Access, NamedType
+from ._typeref import merge_input_types
 
 __all__ = ["graph_enum_names", "join_version", "print_api_schema", "print_supergraph"]
 
@@ -51,6 +53,48 @@ _INACCESSIBLE_DEFINITION = (
     "directive @inaccessible on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ENUM | ENUM_VALUE"
     " | SCALAR | INPUT_OBJECT | INPUT_FIELD_DEFINITION | ARGUMENT_DEFINITION"
 )
+
+
+_CONTEXT_LINK = '@link(url: "https://specs.apollo.dev/context/v0.1", for: SECURITY)'
+_CONTEXT_DEFINITIONS = (
+    "directive @context(name: String!) repeatable on OBJECT | INTERFACE | UNION\n\n"
+    "directive @context__fromContext(field: context__ContextFieldValue) on ARGUMENT_DEFINITION\n\n"
+    "scalar context__ContextFieldValue"
+)
+
+
+def _uses_context(supergraph: Supergraph) -> bool:
+    """Whether any subgraph sets a ``@context`` or reads one with ``@fromContext``."""
+    for subgraph in supergraph.subgraphs.values():
+        for named in subgraph.types.values():
+            if named.contexts:
+                return True
+            if any(a.from_context for f in named.fields.values() for a in f.args.values()):
+                return True
+    return False
+
+
+def _context_arguments(graph: str, f: MergedField) -> str | None:
+    """``contextArguments`` of one subgraph's ``@join__field``: the arguments the router fills there."""
+    entries = []
+    for arg in f.by_graph[graph].args.values():
+        reference = arg.from_context
+        if reference is None or reference.context is None:
+            continue
+        entries.append(
+            f"{{context: {_quote(context_name_in_supergraph(graph, reference.context))}, name: {_quote(arg.name)},"
+            f" type: {_quote(_argument_type(f, arg.name))}, selection: {_quote(reference.selection)}}}"
+        )
+    return "[" + ", ".join(entries) + "]" if entries else None
+
+
+def _argument_type(f: MergedField, name: str) -> str:
+    """An argument's supergraph type across the subgraphs that define it (non-null wins)."""
+    types = [field.args[name].type for field in f.by_graph.values() if name in field.args]
+    merged = types[0]
+    for other in types[1:]:
+        merged = merge_input_types(merged, other)
+    return merged
 
 
 def join_version(supergraph: Supergraph) -> str:
@@ -248,6 +292,11 @@ class _Printer:
             for graph in sorted(t.by_graph):
                 for member in t.by_graph[graph].members:
                     out.append(f"@join__unionMember(graph: {self.graphs[graph]}, member: {_quote(member)})")
+        for graph in sorted(t.by_graph):
+            out += [
+                f"@context(name: {_quote(context_name_in_supergraph(graph, name))})"
+                for name in t.by_graph[graph].contexts
+            ]
         return out
 
     def _extension(self, graph: str, named: NamedType) -> bool:
@@ -272,7 +321,10 @@ class _Printer:
             if source and f.by_graph[g].override_label
         }
         entries: list[list[tuple[str, str | None]]] = []
-        needs_join = graphs != type_graphs or type_differs or bool(overridden)
+        context_arguments = {g: _context_arguments(g, f) for g in graphs}
+        needs_join = (
+            graphs != type_graphs or type_differs or bool(overridden) or any(context_arguments.values())
+        )
         for g in graphs:
             meta = f.by_graph[g]
             named = t.by_graph[g]
@@ -304,6 +356,7 @@ class _Printer:
                     ("override", _quote(meta.override) if meta.override else None),
                     ("overrideLabel", _quote(label) if label else None),
                     ("usedOverridden", "true" if used_overridden else None),
+                    ("contextArguments", context_arguments[g]),
                 ]
             )
         if not needs_join:
@@ -427,10 +480,15 @@ def print_supergraph(supergraph: Supergraph, *, composed_directives: list[str], 
     if uses_inaccessible:
         schema_links.append('@link(url: "https://specs.apollo.dev/inaccessible/v0.2", for: SECURITY)')
     used_access = [spec for spec in _ACCESS_SPECS if _uses_access(supergraph, spec[0])]
+    uses_context = _uses_context(supergraph)
+    if uses_context:
+        schema_links.append(_CONTEXT_LINK)
     schema_links += [link for _, link, _ in used_access]
     schema_links += links
     blocks = ["schema\n" + "".join(f"  {link}\n" for link in schema_links) + _root_operations(supergraph)]
     blocks += _join_definitions(version)
+    if uses_context:
+        blocks.append(_CONTEXT_DEFINITIONS)
     blocks.append(_LINK_DEFINITIONS)
     if uses_tag:
         blocks.append(_TAG_DEFINITION)

@@ -48,10 +48,12 @@ from graphql import (
 from graphql.language import NameNode, Visitor, visit
 from graphql.validation.validate import validate_sdl
 
+from ._context import parse_context_reference
 from ._model import (
     Access,
     AppliedDirective,
     Argument,
+    ContextReference,
     DirectiveDefinition,
     EnumValue,
     Field,
@@ -198,7 +200,6 @@ def parse_subgraph(
         return None, [_invalid(name, f"[{name}] the SDL does not parse: {exc.message}")]
 
     version, names, links, errors = _resolve_links(name, document, assume_federation_version)
-    errors += _unsupported(name, sdl, names)
     if errors:
         return None, errors
     document = _rename_root_types(document)
@@ -227,27 +228,6 @@ def parse_subgraph(
         links=tuple(links),
     )
     return subgraph, []
-
-
-def _unsupported(subgraph: str, sdl: str, names: _Names) -> list[CompositionError]:
-    """Refuse what we cannot compose faithfully rather than drop it silently.
-
-    ``@context``/``@fromContext`` (federation 2.8) change how arguments are resolved; a supergraph
-    without them would let clients pass values the subgraph expects from the router.
-    """
-    errors = []
-    for canonical in ("context", "fromContext"):
-        local = names.local_by_canonical.get(canonical)
-        if local is not None and re.search(rf"@{re.escape(local)}\b", sdl):
-            errors.append(
-                CompositionError(
-                    code="UNSUPPORTED_FEATURE",
-                    message=f"[{subgraph}] @{canonical} is not supported by this composer yet.",
-                    subgraph=subgraph,
-                    coordinate=f"@{canonical}",
-                )
-            )
-    return errors
 
 
 def _invalid(subgraph: str, message: str, coordinate: str | None = None) -> CompositionError:
@@ -528,7 +508,15 @@ def _argument(node: InputValueDefinitionNode, names: _Names, composed: frozenset
         inaccessible=directives.has("inaccessible"),
         tags=directives.tags(),
         directives=tuple(directives.applied),
+        from_context=_from_context(directives),
     )
+
+
+def _from_context(directives: _Directives) -> ContextReference | None:
+    if not directives.has("fromContext"):
+        return None
+    field = directives.first("fromContext", "field")
+    return parse_context_reference(field if isinstance(field, str) else "")
 
 
 def _extract_types(
@@ -635,6 +623,11 @@ def _named_type(
         values=values,
         access=directives.access(),
         directives=tuple(directives.applied),
+        contexts=tuple(
+            str(args["name"])
+            for args in directives.by_canonical.get("context", ())
+            if isinstance(args.get("name"), str) and kind in ("OBJECT", "INTERFACE", "UNION")
+        ),
     )
 
 

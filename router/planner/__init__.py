@@ -11,7 +11,13 @@ from __future__ import annotations
 
 from ._plan import plan
 from ._print import print_plan
-from .errors import OperationSelectionError, PlanningError, PlanningTimeout, UnsatisfiableError
+from .errors import (
+    OperationSelectionError,
+    PlanningError,
+    PlanningTimeout,
+    UnsatisfiableError,
+    UnsupportedFeatureError,
+)
 from .nodes import (
     Condition,
     Fetch,
@@ -45,6 +51,7 @@ __all__ = [
     "Selection",
     "Sequence",
     "UnsatisfiableError",
+    "UnsupportedFeatureError",
     "ValueSetter",
     "plan",
     "print_plan",

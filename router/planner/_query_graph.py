@@ -6,6 +6,10 @@ Nodes are *(type, subgraph)*. Edges (PLANNER.md, stage 2):
 - key edges: an entity jumps into a subgraph through one of that subgraph's *resolvable* keys, to
   the same type, or to an ``@interfaceObject`` standing for one of its interfaces;
 - downcasts: the object types an abstract type can be in that subgraph (``possible_types``).
+
+A subgraph whose ``@join__field`` has ``contextArguments`` (``@fromContext``) gets no field edge:
+the planner cannot supply context values yet, so such a field is planned through another subgraph
+when one resolves it plainly, and is listed in ``contextual_fields`` otherwise.
 """
 
 from __future__ import annotations
@@ -49,6 +53,9 @@ class QueryGraph:
         self._fields: dict[tuple[str, str], dict[str, FieldEdge]] = {}
         self._keys: dict[str, tuple[KeyEdge, ...]] = {}
         self._condition_only: dict[tuple[str, str], dict[str, FieldEdge]] = {}
+        #: (type, field) resolvable only by subgraphs that need context arguments from the router.
+        self.contextual_fields: frozenset[tuple[str, str]] = frozenset()
+        contextual: set[tuple[str, str]] = set()
         for t in supergraph.types.values():
             if not t.is_composite:
                 continue
@@ -58,13 +65,18 @@ class QueryGraph:
                         # Overridden, but its old subgraph still reads it for a key or @requires.
                         edge = FieldEdge(graph=overridden.graph)
                         self._condition_only.setdefault((t.name, overridden.graph), {})[name] = edge
-                for graph in supergraph.field_graphs(t.name, name, override_labels):
+                graphs = supergraph.field_graphs(t.name, name, override_labels)
+                plain = [g for g in graphs if not ((j := f.join(g)) is not None and j.context_arguments)]
+                if graphs and not plain:
+                    contextual.add((t.name, name))
+                for graph in plain:
                     join = f.join(graph)
                     self._fields.setdefault((t.name, graph), {})[name] = FieldEdge(
                         graph=graph,
                         requires=join.requires if join else None,
                         provides=join.provides if join else None,
                     )
+        self.contextual_fields = frozenset(contextual)
         for t in supergraph.types.values():
             if t.kind in ("object", "interface"):
                 self._keys[t.name] = self._key_edges(t.name)

@@ -6,11 +6,18 @@ Exception tree::
     +-- OperationSelectionError   unknown or ambiguous operation name, or no operation at all
     +-- UnsatisfiableError        some field cannot be reached from the root in any subgraph
     +-- PlanningTimeout           the bounded search ran out of time without any plan
+    +-- UnsupportedFeatureError   the operation needs a federation feature the planner lacks (``code``)
 """
 
 from __future__ import annotations
 
-__all__ = ["OperationSelectionError", "PlanningError", "PlanningTimeout", "UnsatisfiableError"]
+__all__ = [
+    "OperationSelectionError",
+    "PlanningError",
+    "PlanningTimeout",
+    "UnsatisfiableError",
+    "UnsupportedFeatureError",
+]
 
 
 class PlanningError(Exception):
@@ -27,3 +34,12 @@ class UnsatisfiableError(PlanningError):
 
 class PlanningTimeout(PlanningError):
     """Planning exceeded its time budget."""
+
+
+class UnsupportedFeatureError(PlanningError):
+    """The operation selects a field only a feature this planner lacks can resolve (e.g. ``@fromContext``).
+
+    ``code`` is the ``extensions.code`` a client should see, so it can tell "not yet" from "invalid".
+    """
+
+    code = "UNSUPPORTED_FEATURE"

@@ -7,10 +7,20 @@ and derives the API schema clients see.
 from __future__ import annotations
 
 from ._load import load_supergraph
-from ._model import FieldJoin, Key, Supergraph, SupergraphField, SupergraphType, TypeJoin, TypeKind
+from ._model import (
+    ContextArgument,
+    FieldJoin,
+    Key,
+    Supergraph,
+    SupergraphField,
+    SupergraphType,
+    TypeJoin,
+    TypeKind,
+)
 from .errors import SupergraphError, SupergraphSyntaxError, UnsupportedSupergraphError
 
 __all__ = [
+    "ContextArgument",
     "FieldJoin",
     "Key",
     "Supergraph",

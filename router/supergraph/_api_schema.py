@@ -2,7 +2,9 @@
 
 Follows the federation "API schema" rules: remove the elements of the linked federation specs
 (``link``, ``join``, ``inaccessible``, ``tag``, ``authenticated``, ... definitions and applications)
-and every ``@inaccessible`` type, field, argument, input field and enum value. Directives of other
+and every ``@inaccessible`` type, field, argument, input field and enum value, and the arguments a
+``@join__field(contextArguments:)`` says the router fills (``@fromContext``; composers that keep them
+in the supergraph mark them ``@inaccessible``, others drop them). Directives of other
 linked specs (custom ones kept by ``@composeDirective``) stay: clients may use them.
 """
 
@@ -11,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from graphql import DocumentNode, GraphQLError, build_ast_schema
+from graphql import DocumentNode, GraphQLError, build_ast_schema, value_from_ast_untyped
 from graphql.language import ast
 
 from .errors import SupergraphSyntaxError
@@ -47,6 +49,7 @@ def build_api_schema(
     """Build the API schema from the supergraph ``document``; ``inaccessible`` is the local directive name."""
 
     federation = tuple(link for link in links if link.spec in FEDERATION_SPECS)
+    join_field = next((link.directive("field") for link in links if link.spec == "join"), None)
 
     def spec_directive(name: str) -> bool:
         return any(link.owns(name, is_directive=True) for link in federation)
@@ -74,11 +77,24 @@ def build_api_schema(
         assert isinstance(type_node, ast.NamedTypeNode)
         return type_node.name.value not in hidden_types
 
-    def clean_args(args: Any) -> tuple[ast.InputValueDefinitionNode, ...]:
+    def clean_args(
+        args: Any, contextual: frozenset[str] = frozenset()
+    ) -> tuple[ast.InputValueDefinitionNode, ...]:
         return tuple(
             _copy(a, directives=keep_directives(a))
             for a in args or ()
-            if not hidden(a) and visible_type_ref(a.type)
+            if not hidden(a) and visible_type_ref(a.type) and a.name.value not in contextual
+        )
+
+    def contextual_args(field: ast.FieldDefinitionNode) -> frozenset[str]:
+        return frozenset(
+            str(entry["name"])
+            for d in field.directives or ()
+            if d.name.value == join_field
+            for a in d.arguments or ()
+            if a.name.value == "contextArguments"
+            for entry in value_from_ast_untyped(a.value) or ()
+            if isinstance(entry, dict) and "name" in entry
         )
 
     definitions: list[ast.DefinitionNode] = []
@@ -104,7 +120,7 @@ def build_api_schema(
             | ast.InterfaceTypeExtensionNode,
         ):
             changes["fields"] = tuple(
-                _copy(f, directives=keep_directives(f), arguments=clean_args(f.arguments))
+                _copy(f, directives=keep_directives(f), arguments=clean_args(f.arguments, contextual_args(f)))
                 for f in d.fields or ()
                 if not hidden(f) and visible_type_ref(f.type)
             )

@@ -20,7 +20,15 @@ from graphql import (
 
 from ._api_schema import build_api_schema
 from ._links import Link, read_links
-from ._model import FieldJoin, Supergraph, SupergraphField, SupergraphType, TypeJoin, TypeKind
+from ._model import (
+    ContextArgument,
+    FieldJoin,
+    Supergraph,
+    SupergraphField,
+    SupergraphType,
+    TypeJoin,
+    TypeKind,
+)
 from .errors import SupergraphError, SupergraphSyntaxError, UnsupportedSupergraphError
 
 if TYPE_CHECKING:
@@ -119,6 +127,7 @@ class _Names:
         self.authenticated = self.directive_of("authenticated", "authenticated")
         self.requires_scopes = self.directive_of("requiresScopes", "requiresScopes")
         self.policy = self.directive_of("policy", "policy")
+        self.context = self.directive_of("context", "context")
 
     def directive_of(self, spec: str, directive: str) -> str | None:
         for link in self._links:
@@ -191,6 +200,7 @@ def _read_type(named: GraphQLNamedType, names: _Names, graphs: dict[str, str]) -
     joins: list[TypeJoin] = []
     implements: dict[str, list[str]] = {}
     members: dict[str, list[str]] = {}
+    contexts: list[str] = []
     for d in _directives(named):
         name = d.name.value
         args = _args(d)
@@ -215,6 +225,8 @@ def _read_type(named: GraphQLNamedType, names: _Names, graphs: dict[str, str]) -
             graph = _graph(args, graphs, where)
             if graph is not None:
                 members.setdefault(graph, []).append(str(args["member"]))
+        elif name == names.context and isinstance(args.get("name"), str):
+            contexts.append(args["name"])
     fields: dict[str, SupergraphField] = {}
     if isinstance(named, GraphQLObjectType | GraphQLInterfaceType | GraphQLInputObjectType):
         for field_name, f in named.fields.items():
@@ -236,6 +248,7 @@ def _read_type(named: GraphQLNamedType, names: _Names, graphs: dict[str, str]) -
         implements=MappingProxyType({g: tuple(v) for g, v in implements.items()}),
         union_members=MappingProxyType({g: tuple(v) for g, v in members.items()}),
         enum_values=MappingProxyType(enum_values),
+        contexts=tuple(contexts),
         **_access(named, names),
     )
 
@@ -288,6 +301,7 @@ def _read_field(
                     override=args.get("override"),
                     override_label=args.get("overrideLabel"),
                     used_overridden=bool(args.get("usedOverridden", False)),
+                    context_arguments=_context_arguments(args.get("contextArguments"), where),
                 )
             )
     return SupergraphField(
@@ -297,6 +311,27 @@ def _read_field(
         joins=tuple(joins),
         **_access(f, names),
     )
+
+
+def _context_arguments(value: Any, where: str) -> tuple[ContextArgument, ...]:
+    """``join__field(contextArguments:)`` (join v0.5) as model records."""
+    out: list[ContextArgument] = []
+    for item in value or ():
+        if not isinstance(item, dict) or not all(
+            isinstance(item.get(k), str) for k in _CONTEXT_ARGUMENT_KEYS
+        ):
+            raise SupergraphError(
+                f"{where} has a contextArguments entry without {', '.join(_CONTEXT_ARGUMENT_KEYS)}"
+            )
+        out.append(
+            ContextArgument(
+                name=item["name"], type=item["type"], context=item["context"], selection=item["selection"]
+            )
+        )
+    return tuple(out)
+
+
+_CONTEXT_ARGUMENT_KEYS = ("name", "type", "context", "selection")
 
 
 def _possible_types(

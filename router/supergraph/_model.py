@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from graphql import GraphQLSchema
 
 __all__ = [
+    "ContextArgument",
     "FieldJoin",
     "Key",
     "Supergraph",
@@ -53,6 +54,20 @@ class TypeJoin:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ContextArgument:
+    """One ``join__ContextArgument``: an argument the router fills from a context (join spec v0.5).
+
+    ``context`` is the supergraph-wide context name (``<subgraph>__<name>``) that types set with
+    ``@context``; ``selection`` is read on the nearest such type above the field, as written.
+    """
+
+    name: str
+    type: str
+    context: str
+    selection: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FieldJoin:
     """One ``@join__field`` application (join spec ``join__field``).
 
@@ -67,6 +82,8 @@ class FieldJoin:
     override: str | None = None
     override_label: str | None = None
     used_overridden: bool = False
+    context_arguments: tuple[ContextArgument, ...] = ()
+    """Arguments ``graph`` expects from the router, not the client (``@fromContext``)."""
 
     def is_active(self, override_labels: frozenset[str]) -> bool:
         """Whether ``graph`` resolves the field, given the progressive override labels that are on.
@@ -120,6 +137,8 @@ class SupergraphType:
     authenticated: bool = False
     requires_scopes: tuple[tuple[str, ...], ...] = ()
     policies: tuple[tuple[str, ...], ...] = ()
+    contexts: tuple[str, ...] = ()
+    """Contexts this type sets (``@context(name:)``) for ``contextArguments`` below it."""
 
     @property
     def graphs(self) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ from .._merge import Supergraph
 from .._model import Subgraph
 from ..errors import CompositionError
 from ._abstract_types import check_abstract_types
+from ._context import check_context_arguments, check_context_reachability, check_contexts
 from ._directives import check_directives
 from ._enums import check_enums
 from ._external import check_external
@@ -35,6 +36,7 @@ SupergraphRule = Callable[[Supergraph], Iterable[CompositionError]]
 SUBGRAPH_RULES: tuple[SubgraphRule, ...] = (
     check_keys,
     check_provides_and_requires,
+    check_contexts,
 )
 
 SUPERGRAPH_RULES: tuple[SupergraphRule, ...] = (
@@ -48,4 +50,6 @@ SUPERGRAPH_RULES: tuple[SupergraphRule, ...] = (
     check_interface_objects,
     check_inaccessible,
     check_directives,
+    check_context_arguments,
+    check_context_reachability,
 )
