@@ -68,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default=None)
     p.add_argument("--port", type=int, default=None)
     p.add_argument("--log-level", default="info")
+    _graceful_timeout_option(p)
     p.set_defaults(handler=_subgraph)
 
     p = commands.add_parser("seed", help="create tables and load the seed data (all subgraphs by default)")
@@ -104,8 +105,20 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=4000)
     p.add_argument("--log-level", default="info")
+    _graceful_timeout_option(p)
     p.set_defaults(handler=_router)
     return parser
+
+
+def _graceful_timeout_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--graceful-timeout",
+        type=int,
+        default=None,
+        metavar="SECONDS",
+        help="on SIGTERM, how long requests in flight may finish before they are cancelled "
+        "(default 15; keep it under the orchestrator's grace period)",
+    )
 
 
 def _delegate(target: str) -> Any:
@@ -134,9 +147,19 @@ def _subgraph(args: argparse.Namespace) -> int:
     spec = next((s for s in _services(args.config) if s.name == args.name), None)
     if spec is None:
         raise CliError(f"no subgraph named {args.name!r} in {args.config}")
+    # The whole process is this subgraph: every logger's lines (uvicorn's too) in its LOG_FORMAT.
+    common = _subgraphs_common()
+    common.configure_logging(args.log_level, log_format=common.SubgraphSettings().log_format, logger_name="")
     app = spec.load_factory()()
     service = Service(name=spec.name, host=args.host or spec.host, port=args.port or spec.port, app=app)
-    return run(serve_all([service], log_level=args.log_level))
+    return run(
+        serve_all(
+            [service],
+            log_level=args.log_level,
+            uvicorn_handlers=False,
+            graceful_timeout=args.graceful_timeout,
+        )
+    )
 
 
 def _dev(args: argparse.Namespace) -> int:
@@ -152,6 +175,9 @@ def _dev(args: argparse.Namespace) -> int:
     # environment already says otherwise (e.g. USERS_URL).
     for spec in specs:
         os.environ.setdefault(f"{spec.name.upper()}_URL", f"http://{spec.host}:{spec.port}")
+    # Beside the router's ``router`` logger; uvicorn keeps its own console lines.
+    common = _subgraphs_common()
+    common.configure_logging(args.log_level, log_format=common.SubgraphSettings().log_format)
     services = [Service(name=s.name, host=s.host, port=s.port, app=s.load_factory()()) for s in specs]
     if not args.no_router:
         services.append(
@@ -206,7 +232,17 @@ def _router(args: argparse.Namespace) -> int:
     from ._dev import run, serve_all
 
     service = _router_service(args.supergraph, host=args.host, port=args.port, log_level=args.log_level)
-    return run(serve_all([service], log_level=args.log_level))
+    # The whole process is the router: uvicorn's lines go to the root logger in the same format.
+    server = importlib.import_module("router.server")
+    server.configure_logging(args.log_level, log_format=server.RouterSettings().log_format, logger_name="")
+    return run(
+        serve_all(
+            [service],
+            log_level=args.log_level,
+            uvicorn_handlers=False,
+            graceful_timeout=args.graceful_timeout,
+        )
+    )
 
 
 def _seed(args: argparse.Namespace) -> int:
@@ -245,7 +281,9 @@ def _import_subgraph(name: str, module: str) -> Any:
 def _relay(args: argparse.Namespace) -> int:
     import signal
 
-    run_relay = _subgraphs_common().run_relay
+    common = _subgraphs_common()
+    run_relay = common.run_relay
+    common.configure_logging("info", log_format=common.SubgraphSettings().log_format, logger_name="")
 
     async def relay() -> int:
         stop = asyncio.Event()

@@ -1,7 +1,11 @@
 """Run several ASGI services in one process and one event loop (``supergraph dev``).
 
 Ports are bound up front, so a port in use is reported by name before anything starts; Ctrl-C
-(SIGINT) or SIGTERM stops every server gracefully (in-flight requests drain, lifespans close).
+(SIGINT) or SIGTERM stops every server gracefully: each stops accepting, lets requests in flight
+finish (for at most ``graceful_timeout`` seconds, then cancels them), and runs its lifespan's
+shutdown (event consumers ack what they hold, relays stop, pools and clients close). Services stop
+one after another in reverse order, the router first, so nothing still draining loses a service it
+calls. The budget stays under the 30 s Kubernetes gives a pod (deploy/k8s) before SIGKILL.
 """
 
 from __future__ import annotations
@@ -18,7 +22,11 @@ from typing import Any
 
 import uvicorn
 
-__all__ = ["PortInUse", "Service", "bind", "run", "serve_all"]
+__all__ = ["GRACEFUL_TIMEOUT_SECONDS", "PortInUse", "Service", "bind", "run", "serve_all"]
+
+#: How long a stopping server lets requests in flight finish before cancelling them; the lifespan
+#: shutdown after it (a consumer's handlers: up to 10 s) must fit in the rest of the 30 s.
+GRACEFUL_TIMEOUT_SECONDS = 15
 
 
 def run(main: Coroutine[Any, Any, int]) -> int:
@@ -72,8 +80,19 @@ def bind(host: str, port: int, name: str) -> socket.socket:
     return sock
 
 
-async def serve_all(services: list[Service], *, log_level: str = "info") -> int:
-    """Serve until a signal arrives or one service fails to start; returns the exit code."""
+async def serve_all(
+    services: list[Service],
+    *,
+    log_level: str = "info",
+    uvicorn_handlers: bool = True,
+    graceful_timeout: int | None = None,
+) -> int:
+    """Serve until a signal arrives or one service fails to start; returns the exit code.
+
+    ``graceful_timeout`` None means :data:`GRACEFUL_TIMEOUT_SECONDS`. ``uvicorn_handlers=False``
+    leaves uvicorn's loggers without handlers of their own, so its lines go to the root logger the
+    caller configured (a process whose every line is JSON).
+    """
     sockets = []
     try:
         for service in services:
@@ -84,8 +103,20 @@ async def serve_all(services: list[Service], *, log_level: str = "info") -> int:
         print(f"supergraph: {exc}", file=sys.stderr)
         return 1
 
+    options: dict[str, Any] = {} if uvicorn_handlers else {"log_config": None}
+    grace = GRACEFUL_TIMEOUT_SECONDS if graceful_timeout is None else graceful_timeout
     servers = [
-        _Server(uvicorn.Config(s.app, log_level=log_level, lifespan="on", access_log=False)) for s in services
+        _Server(
+            uvicorn.Config(
+                s.app,
+                log_level=log_level,
+                lifespan="on",
+                access_log=False,
+                timeout_graceful_shutdown=grace,
+                **options,
+            )
+        )
+        for s in services
     ]
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
@@ -104,9 +135,9 @@ async def serve_all(services: list[Service], *, log_level: str = "info") -> int:
     watcher = asyncio.create_task(watch())
     await stop.wait()
     failed = [s.name for s, srv in zip(services, servers, strict=True) if not srv.started]
-    for server in servers:
+    for server, task in reversed(list(zip(servers, tasks, strict=True))):
         server.should_exit = True
-    await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(task, return_exceptions=True)
     watcher.cancel()
     for sock in sockets:
         sock.close()

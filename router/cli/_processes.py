@@ -4,6 +4,11 @@ Every subgraph and the router run as processes of their own (as in docker-compos
 local PostgreSQL (a database per subgraph, created when missing), RabbitMQ for events and Redis for
 the router's rate limits and persisted queries. Each default is only a default: an environment
 variable that is already set (``ORDERS_DATABASE_URL``, ``EVENT_BUS_URL``, ...) wins.
+
+Stopping (Ctrl-C, SIGTERM, or one process dying) is graceful and ordered as a rolling shutdown
+would be: the router first, so the requests it is answering still reach every subgraph, then the
+subgraphs together. The children run in their own process group, so a terminal's Ctrl-C reaches
+only this supervisor, which then stops them in that order.
 """
 
 from __future__ import annotations
@@ -25,7 +30,9 @@ __all__ = ["process_environment", "run_processes"]
 LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 LOCAL_RABBITMQ = "amqp://guest:guest@127.0.0.1:5672/"
 LOCAL_REDIS = "redis://127.0.0.1:6379"
-_STOP_GRACE_SECONDS = 15.0
+#: Per stage (router, then subgraphs): above a child's own budget (uvicorn's graceful timeout of
+#: 15 s plus its lifespan shutdown), so a child is killed only when it is stuck.
+_STOP_GRACE_SECONDS = 30.0
 
 
 def process_environment(specs: Sequence[Any], base: Mapping[str, str]) -> dict[str, str]:
@@ -72,11 +79,15 @@ def run_processes(specs: Sequence[Any], *, config: Path, router_port: int | None
     processes: dict[str, subprocess.Popen[bytes]] = {}
     for spec in specs:
         processes[spec.name] = subprocess.Popen(
-            [*command, "subgraph", spec.name, "--config", str(config), "--log-level", log_level], env=env
+            [*command, "subgraph", spec.name, "--config", str(config), "--log-level", log_level],
+            env=env,
+            process_group=0,
         )
     if router_port is not None:
         processes["router"] = subprocess.Popen(
-            [*command, "router", "--port", str(router_port), "--log-level", log_level], env=env
+            [*command, "router", "--port", str(router_port), "--log-level", log_level],
+            env=env,
+            process_group=0,
         )
     print(
         "supergraph dev --processes: " + ", ".join(f"{name} (pid {p.pid})" for name, p in processes.items()),
@@ -98,19 +109,26 @@ def run_processes(specs: Sequence[Any], *, config: Path, router_port: int | None
                 break
             time.sleep(0.2)
     finally:
-        for process in processes.values():
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + _STOP_GRACE_SECONDS
-        for process in processes.values():
-            try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        router = {name: p for name, p in processes.items() if name == "router"}
+        _stop([*router.values()])
+        _stop([p for name, p in processes.items() if name not in router])
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     if failed:
         print(f"supergraph dev --processes: {', '.join(failed)} stopped unexpectedly", file=sys.stderr)
         return 1
     return 0
+
+
+def _stop(processes: Sequence[subprocess.Popen[bytes]]) -> None:
+    """SIGTERM each, wait for all (bounded), kill what is still running."""
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + _STOP_GRACE_SECONDS
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -3,8 +3,10 @@
 ``JsonFormatter`` writes ``ts``, ``level``, ``logger``, ``message``, then every field passed with
 ``extra=`` (``request_id``, ``operation_name``, ``status``, ``duration_ms`` ...), ``trace_id`` and
 ``span_id`` while a trace span is active (tracing on), then ``exc_info`` as text.
-``configure_logging`` installs it on the ``router`` logger only, so the process's other loggers
-(uvicorn, subgraphs in ``supergraph dev``) keep their own format.
+``configure_logging`` installs it on the ``router`` logger, so in ``supergraph dev`` the process's
+other loggers (uvicorn, the subgraphs') keep their own format; ``supergraph router`` also installs it
+on the root logger, so every line of that process is structured.
+The subgraphs write the same line with their own copy (``subgraphs/common/logs.py`` says why).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
     "message",
     "asctime",
     "taskName",
+    "color_message",  # uvicorn's copy of the message with ANSI colours
 }
 
 
@@ -49,9 +52,15 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(entry, default=str).decode()
 
 
-def configure_logging(level: str | int = "info", *, log_format: str = "json") -> None:
-    """Send the ``router`` loggers to stderr, one line per record; idempotent."""
-    logger = logging.getLogger("router")
+def configure_logging(
+    level: str | int = "info", *, log_format: str = "json", logger_name: str = "router"
+) -> None:
+    """Send the ``router`` loggers to stderr, one line per record; idempotent.
+
+    ``supergraph router`` also passes ``logger_name=""`` (the root): in a process that is only the
+    router, uvicorn's and the libraries' lines are structured too.
+    """
+    logger = logging.getLogger(logger_name or None)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         JsonFormatter()
@@ -61,4 +70,5 @@ def configure_logging(level: str | int = "info", *, log_format: str = "json") ->
     handler.set_name("router")
     logger.handlers = [h for h in logger.handlers if h.get_name() != "router"] + [handler]
     logger.setLevel(level.upper() if isinstance(level, str) else level)
-    logger.propagate = False
+    if logger_name:
+        logger.propagate = False

@@ -16,7 +16,17 @@ from .bus import (
     Subscription,
     open_event_bus,
 )
-from .cache import CacheStats, EntityCache, NoCache, RedisCache, schema_version
+from .cache import (
+    CacheStats,
+    CacheUnavailable,
+    EntityCache,
+    InvalidationStats,
+    NoCache,
+    RedisCache,
+    invalidation_consumer,
+    read_through,
+    schema_version,
+)
 from .context import SubgraphContext
 from .database import Database, UTCDateTime, seed_database, session_lock
 from .errors import (
@@ -37,12 +47,15 @@ from .events import (
     OrderCancelled,
     OrderPlaced,
     OrderStatusChanged,
+    ProductChanged,
     ReviewAdded,
+    StockChanged,
     StockLow,
     UserRegistered,
     new_event,
     parse_event,
 )
+from .logs import REQUEST_ID_HEADER, configure_logging, current_request_id
 from .money import Money
 from .outbox import OutboxRelay, outbox_relay, outbox_table, record_event, run_relay
 from .pagination import (
@@ -67,9 +80,11 @@ __all__ = [
     "DEFAULT_PORTS",
     "EVENT_TYPES",
     "MAX_PAGE_SIZE",
+    "REQUEST_ID_HEADER",
     "SERVICE_TOKEN_HEADER",
     "BadUserInput",
     "CacheStats",
+    "CacheUnavailable",
     "Claims",
     "ClientError",
     "Conflict",
@@ -85,6 +100,7 @@ __all__ = [
     "InProcessBus",
     "InvalidEvent",
     "InvalidToken",
+    "InvalidationStats",
     "Money",
     "MoneyAmount",
     "NoCache",
@@ -96,6 +112,7 @@ __all__ = [
     "OutgoingMessage",
     "PageInfo",
     "PoisonMessage",
+    "ProductChanged",
     "PublishFailed",
     "RabbitMQBus",
     "RedisCache",
@@ -104,6 +121,7 @@ __all__ = [
     "ServiceCallFailed",
     "ServiceClient",
     "ServiceUnavailable",
+    "StockChanged",
     "StockLow",
     "SubgraphContext",
     "SubgraphSettings",
@@ -115,12 +133,15 @@ __all__ = [
     "UserRegistered",
     "Viewer",
     "check_page_size",
+    "configure_logging",
     "connection_from_rows",
     "create_subgraph_app",
+    "current_request_id",
     "database_url_for",
     "decode_cursor",
     "encode_cursor",
     "federated_schema",
+    "invalidation_consumer",
     "keyset_window",
     "new_event",
     "offset_window",
@@ -128,6 +149,7 @@ __all__ = [
     "outbox_relay",
     "outbox_table",
     "parse_event",
+    "read_through",
     "record_event",
     "require_service_token",
     "run_relay",

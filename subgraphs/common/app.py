@@ -27,6 +27,7 @@ from .cache import EntityCache, open_entity_cache
 from .context import get_context
 from .database import Database
 from .errors import is_client_error
+from .logs import AccessLogMiddleware
 from .metrics import MetricsMiddleware, SubgraphMetrics
 from .service import ServiceClient
 from .settings import SubgraphSettings, database_url_for
@@ -129,9 +130,17 @@ def create_subgraph_app(
                     await background.enter_async_context(run_beside(app))
                 yield
         finally:
-            await http.aclose()
-            await database.dispose()
-            await app.state.cache.aclose()
+            # After the background tasks (consumers acked, relay stopped): each client closes even
+            # if another fails to, so a shutdown never leaves a pool open behind an error.
+            for what, close in (
+                ("HTTP client", http.aclose),
+                ("database pool", database.dispose),
+                ("entity cache", app.state.cache.aclose),
+            ):
+                try:
+                    await close()
+                except Exception:
+                    log.exception("%s: closing the %s failed", spec.name, what)
 
     app = FastAPI(
         title=f"{spec.name} subgraph",
@@ -154,6 +163,7 @@ def create_subgraph_app(
         subgraph=spec.name,
         metadata=spec.metadata,
         ttl_seconds=settings.cache_ttl_seconds,
+        hold_seconds=settings.cache_invalidation_hold_seconds,
     )
     for key, value in spec.extra_state.items():
         setattr(app.state, key, value)
@@ -166,6 +176,7 @@ def create_subgraph_app(
     app.include_router(_metrics_routes(spec.name, app.state.cache, metrics.registry))
     _install_error_handlers(app)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(AccessLogMiddleware)  # inside the tracing span: its lines carry the trace id
     if tracer is not None:
         app.add_middleware(TracingMiddleware, tracer=tracer, subgraph=spec.name)  # outermost: added last
     return app
@@ -210,19 +221,23 @@ class _CacheCollector(Collector):
         self._cache = cache
 
     def collect(self) -> Iterator[Metric]:
-        stats = self._cache.stats()
-        for metric, help_text, value in (
-            ("subgraph_entity_cache_hits", "Entity cache lookups that found the entity.", stats.hits),
-            ("subgraph_entity_cache_misses", "Entity cache lookups answered by the database.", stats.misses),
-            ("subgraph_entity_cache_errors", "Failed Redis round trips of the entity cache.", stats.errors),
+        by_kind = self._cache.stats_by_kind()
+        for metric, help_text, counted in (
+            ("subgraph_entity_cache_hits", "Entity cache lookups that found the entity.", "hits"),
+            ("subgraph_entity_cache_misses", "Entity cache lookups answered by the database.", "misses"),
+            ("subgraph_entity_cache_errors", "Failed Redis round trips of the entity cache.", "errors"),
         ):
-            family = CounterMetricFamily(metric, help_text, labels=["subgraph"])
-            family.add_metric([self._name], value)
+            family = CounterMetricFamily(metric, help_text, labels=["subgraph", "kind"])
+            for kind, stats in by_kind.items():
+                family.add_metric([self._name, kind], getattr(stats, counted))
             yield family
         ratio = GaugeMetricFamily(
-            "subgraph_entity_cache_hit_ratio", "Entity cache hits / lookups so far.", labels=["subgraph"]
+            "subgraph_entity_cache_hit_ratio",
+            "Entity cache hits / lookups so far.",
+            labels=["subgraph", "kind"],
         )
-        ratio.add_metric([self._name], stats.hit_ratio)
+        for kind, stats in by_kind.items():
+            ratio.add_metric([self._name, kind], stats.hit_ratio)
         yield ratio
 
 

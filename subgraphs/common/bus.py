@@ -671,8 +671,12 @@ class _RabbitSubscription:
         # On a channel that is already gone (connection closed) these would wait for a reconnect.
         if self._queue is not None and self._tag is not None and self._usable():
             await _quietly(self._queue.cancel(self._tag), f"cancel of consumer {self._consumer}")
-        if self._inflight:
-            await asyncio.wait(list(self._inflight), timeout=STOP_GRACE_SECONDS)
+        # Deliveries that arrived before the broker confirmed the cancel may not have started their
+        # handler yet: let them, then wait until none runs (each acks as it finishes).
+        await asyncio.sleep(0)
+        deadline = asyncio.get_running_loop().time() + STOP_GRACE_SECONDS
+        while self._inflight and (left := deadline - asyncio.get_running_loop().time()) > 0:
+            await asyncio.wait(list(self._inflight), timeout=left)
         if self._channel is not None and self._usable():
             await _quietly(self._channel.close(), f"close of {self._consumer}'s channel")
         self._bus._subscriptions.discard(self)

@@ -1,51 +1,95 @@
 """Entity cache of a subgraph: hot rows kept in Redis between requests, read through by loaders.
 
-A loader asks for a whole batch at once (``get_many``: one ``MGET``), loads only the misses from
-its database and stores them (``set_many``: one pipeline of ``SET ... EX ttl``); a write deletes the
-entries it changed after its commit (``delete_many``). Values are JSON (orjson).
+A loader asks for a whole batch at once (:func:`read_through`: one ``MGET``), loads only the misses
+from its database and stores them (one pipeline of ``SET ... NX EX ttl``). Every entry belongs to
+an entity *kind* (``"product:id"``, ``"stock:product"``): the kind is part of the key and labels
+the hit, miss and error counters on ``/metrics``, so hit ratio = hits / (hits + misses) per kind.
 
-Keys are ``<prefix><subgraph>:<version>:<key>``, where the version is a hash of the subgraph's table
-definitions (:func:`schema_version`): a deploy that changes a row's shape reads none of the entries
-the previous version wrote, and those expire by their TTL.
+Keys are ``<prefix><subgraph>:<version>:<kind>:<key>``, where the version is a hash of the
+subgraph's table definitions (:func:`schema_version`): a deploy that changes a row's shape reads
+none of the entries the previous version wrote, and those expire by their TTL. Values are JSON.
 
-The cache is an optimisation, never a dependency: a Redis error is a miss (``get_many``) or a no-op
-(``set_many``/``delete_many``), logged once per outage, and the request is answered from the
+Invalidation, and what it guarantees. A write invalidates the entries it changed twice:
+
+1. right after its commit, in the request (``invalidate``), so the writer's next read and every read
+   that starts after the write's response return the written row;
+2. again when its event arrives: each write records a domain event in its outbox in the same
+   transaction (``ProductChanged``, ``StockChanged``), and the subgraph consumes its own events
+   (:func:`invalidation_consumer`, one durable queue per deployable on RabbitMQ). That covers a
+   writer that crashed between commit and invalidation, an invalidation that hit a Redis blip
+   (the consumer retries while Redis fails), and writes made by another process.
+
+Invalidating does not delete an entry but overwrites it with a short-lived *hold* marker (``b""``
+for ``hold_seconds``), and readers store only with ``NX``. That closes the reader race a plain
+delete leaves open: a reader that missed, SELECTed the old row before the write committed and
+stores it after the invalidation finds the hold and stores nothing. The usual alternative, a second
+delete "N ms later", only narrows that window, needs a timer per write that a crash loses, and
+still lets the stale entry live until the timer fires; the hold refuses the store outright and
+costs nothing but a few reads from the database during ``hold_seconds``. What remains possible: a
+reader slower than ``hold_seconds`` between its SELECT and its store, or a Redis that refuses the
+invalidation longer than the consumer's retries; both are bounded by ``CACHE_TTL_SECONDS``.
+
+The cache is an optimisation, never a dependency: a Redis error is a miss (lookups) or a no-op
+(stores; invalidations report it), logged once per outage, and the request is answered from the
 database. The embedded default is :class:`NoCache` (``CACHE_REDIS_URL`` unset): every lookup misses.
-
-What stays possible: a reader that missed, loaded the old row and stores it just after a writer's
-commit and delete keeps the old row cached until the TTL ends. ``CACHE_TTL_SECONDS`` bounds that.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import orjson
+from opentelemetry.trace import SpanKind
+
+from .bus import Delivery, RetryPolicy, open_event_bus
+from .events import Event, parse_event
+from .tracing import subgraph_tracer, traced
 
 if TYPE_CHECKING:
     import redis.asyncio as aioredis
+    from fastapi import FastAPI
     from sqlalchemy import MetaData
 
+    from .settings import SubgraphSettings
+
 __all__ = [
+    "DEFAULT_HOLD_SECONDS",
     "CacheStats",
+    "CacheUnavailable",
     "EntityCache",
+    "InvalidationStats",
     "NoCache",
     "RedisCache",
+    "invalidation_consumer",
     "open_entity_cache",
+    "read_through",
     "schema_version",
 ]
 
 log = logging.getLogger("subgraphs.cache")
 
+T = TypeVar("T")
+
+#: How long an invalidated key refuses stores (see the module docstring): far longer than a
+#: reader's SELECT-then-store takes, far shorter than the TTL.
+DEFAULT_HOLD_SECONDS = 2.0
+#: The value of an invalidated key: never valid JSON, so never mistaken for an entry.
+_HOLD = b""
+
+
+class CacheUnavailable(Exception):
+    """Redis did not confirm an invalidation (the event consumer raises it to be retried)."""
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CacheStats:
-    """Lookups since the cache was made: a key found is a hit, a key not found (or not looked up
-    because Redis failed) a miss; ``errors`` counts failed Redis round trips."""
+    """Lookups since the cache was made: a key found is a hit, a key not found (or held, or not
+    looked up because Redis failed) a miss; ``errors`` counts failed Redis round trips."""
 
     hits: int = 0
     misses: int = 0
@@ -57,18 +101,60 @@ class CacheStats:
         return self.hits / lookups if lookups else 0.0
 
 
-class EntityCache(Protocol):
-    """What loaders and mutations use; keys are the caller's (``"product:id:product-1"``)."""
+@dataclass(slots=True)
+class _Counts:
+    hits: int = 0
+    misses: int = 0
+    errors: int = 0
 
-    async def get_many(self, keys: Sequence[str]) -> dict[str, Any]:
+
+class _Counters:
+    """Hit, miss and error counts per entity kind (what ``stats`` snapshots)."""
+
+    def __init__(self) -> None:
+        self._by_kind: dict[str, _Counts] = {}
+
+    def of(self, kind: str) -> _Counts:
+        counts = self._by_kind.get(kind)
+        if counts is None:
+            counts = self._by_kind[kind] = _Counts()
+        return counts
+
+    def by_kind(self) -> dict[str, CacheStats]:
+        return {
+            kind: CacheStats(hits=counts.hits, misses=counts.misses, errors=counts.errors)
+            for kind, counts in sorted(self._by_kind.items())
+        }
+
+    def total(self) -> CacheStats:
+        counts = self._by_kind.values()
+        return CacheStats(
+            hits=sum(c.hits for c in counts),
+            misses=sum(c.misses for c in counts),
+            errors=sum(c.errors for c in counts),
+        )
+
+
+class EntityCache(Protocol):
+    """What loaders and writers use; keys are the caller's, grouped by entity kind."""
+
+    async def get_many(self, kind: str, keys: Sequence[str]) -> dict[str, Any]:
         """The cached values of those ``keys`` that are cached (misses are absent)."""
         ...
 
-    async def set_many(self, values: Mapping[str, Any]) -> None: ...
+    async def set_many(self, kind: str, values: Mapping[str, Any]) -> None:
+        """Store ``values`` where the key holds nothing (neither an entry nor a hold)."""
+        ...
 
-    async def delete_many(self, keys: Iterable[str]) -> None: ...
+    async def invalidate(self, keys: Mapping[str, Iterable[str]]) -> bool:
+        """Hold the ``keys`` of each kind (idempotent); False when Redis did not confirm."""
+        ...
 
-    def stats(self) -> CacheStats: ...
+    def stats(self) -> CacheStats:
+        """Counts over every kind."""
+        ...
+
+    def stats_by_kind(self) -> dict[str, CacheStats]: ...
 
     async def aclose(self) -> None: ...
 
@@ -77,20 +163,23 @@ class NoCache:
     """The cache that is off: every lookup misses (and is counted), nothing is stored."""
 
     def __init__(self) -> None:
-        self._misses = 0
+        self._counters = _Counters()
 
-    async def get_many(self, keys: Sequence[str]) -> dict[str, Any]:
-        self._misses += len(keys)
+    async def get_many(self, kind: str, keys: Sequence[str]) -> dict[str, Any]:
+        self._counters.of(kind).misses += len(keys)
         return {}
 
-    async def set_many(self, values: Mapping[str, Any]) -> None:
+    async def set_many(self, kind: str, values: Mapping[str, Any]) -> None:
         return None
 
-    async def delete_many(self, keys: Iterable[str]) -> None:
-        return None
+    async def invalidate(self, keys: Mapping[str, Iterable[str]]) -> bool:
+        return True
 
     def stats(self) -> CacheStats:
-        return CacheStats(misses=self._misses)
+        return self._counters.total()
+
+    def stats_by_kind(self) -> dict[str, CacheStats]:
+        return self._counters.by_kind()
 
     async def aclose(self) -> None:
         return None
@@ -99,72 +188,99 @@ class NoCache:
 class RedisCache:
     """Entries in Redis under ``namespace`` with a TTL; Redis failures degrade to misses."""
 
-    def __init__(self, client: aioredis.Redis, *, namespace: str, ttl_seconds: int) -> None:
+    def __init__(
+        self,
+        client: aioredis.Redis,
+        *,
+        namespace: str,
+        ttl_seconds: int,
+        hold_seconds: float = DEFAULT_HOLD_SECONDS,
+    ) -> None:
         self._redis = client
         self._namespace = namespace
         self._ttl = ttl_seconds
-        self._hits = 0
-        self._misses = 0
-        self._errors = 0
+        self._hold_ms = max(1, round(hold_seconds * 1000))
+        self._counters = _Counters()
         #: True while Redis is failing: the first failure is logged, the rest of the outage is not.
         self._failing = False
 
     @classmethod
-    def from_url(cls, url: str, *, namespace: str, ttl_seconds: int) -> RedisCache:
+    def from_url(
+        cls, url: str, *, namespace: str, ttl_seconds: int, hold_seconds: float = DEFAULT_HOLD_SECONDS
+    ) -> RedisCache:
         import redis.asyncio as aioredis
 
         # Short socket timeouts: a slow Redis must cost a request less than the database would.
         client = aioredis.Redis.from_url(url, socket_timeout=0.25, socket_connect_timeout=0.25)
-        return cls(client, namespace=namespace, ttl_seconds=ttl_seconds)
+        return cls(client, namespace=namespace, ttl_seconds=ttl_seconds, hold_seconds=hold_seconds)
 
-    async def get_many(self, keys: Sequence[str]) -> dict[str, Any]:
+    def _name(self, kind: str, key: str) -> str:
+        return f"{self._namespace}{kind}:{key}"
+
+    async def get_many(self, kind: str, keys: Sequence[str]) -> dict[str, Any]:
         if not keys:
             return {}
+        counts = self._counters.of(kind)
         try:
-            raw = await self._redis.mget([self._namespace + key for key in keys])
+            raw = await self._redis.mget([self._name(kind, key) for key in keys])
         except Exception as exc:  # any Redis or socket failure: a miss, never a failed request
+            counts.errors += 1
+            counts.misses += len(keys)
             self._failed("read", exc)
-            self._misses += len(keys)
             return {}
         self._recovered()
-        found = {key: orjson.loads(value) for key, value in zip(keys, raw, strict=True) if value is not None}
-        self._hits += len(found)
-        self._misses += len(keys) - len(found)
+        found = {
+            key: orjson.loads(value)
+            for key, value in zip(keys, raw, strict=True)
+            if value is not None and value != _HOLD
+        }
+        counts.hits += len(found)
+        counts.misses += len(keys) - len(found)
         return found
 
-    async def set_many(self, values: Mapping[str, Any]) -> None:
+    async def set_many(self, kind: str, values: Mapping[str, Any]) -> None:
         if not values:
             return
         try:
             async with self._redis.pipeline(transaction=False) as pipe:
                 for key, value in values.items():
-                    pipe.set(self._namespace + key, orjson.dumps(value), ex=self._ttl)
+                    # NX: an invalidation (hold) that came after this reader's SELECT wins.
+                    pipe.set(self._name(kind, key), orjson.dumps(value), ex=self._ttl, nx=True)
                 await pipe.execute()
         except Exception as exc:
+            self._counters.of(kind).errors += 1
             self._failed("write", exc)
         else:
             self._recovered()
 
-    async def delete_many(self, keys: Iterable[str]) -> None:
-        names = [self._namespace + key for key in keys]
+    async def invalidate(self, keys: Mapping[str, Iterable[str]]) -> bool:
+        names = [(kind, self._name(kind, key)) for kind, group in keys.items() for key in group]
         if not names:
-            return
+            return True
         try:
-            await self._redis.delete(*names)
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for _kind, name in names:
+                    pipe.set(name, _HOLD, px=self._hold_ms)
+                await pipe.execute()
         except Exception as exc:
-            # The entries stay until their TTL ends: the one way a write can leave stale data.
+            for kind in dict.fromkeys(kind for kind, _name in names):
+                self._counters.of(kind).errors += 1
+            # The entries stay until the event consumer's retry or their TTL ends.
             self._failed("invalidation", exc)
-        else:
-            self._recovered()
+            return False
+        self._recovered()
+        return True
 
     def stats(self) -> CacheStats:
-        return CacheStats(hits=self._hits, misses=self._misses, errors=self._errors)
+        return self._counters.total()
+
+    def stats_by_kind(self) -> dict[str, CacheStats]:
+        return self._counters.by_kind()
 
     async def aclose(self) -> None:
         await self._redis.aclose()
 
     def _failed(self, what: str, exc: Exception) -> None:
-        self._errors += 1
         if not self._failing:
             self._failing = True
             log.warning(
@@ -180,6 +296,111 @@ class RedisCache:
             log.info("entity cache in Redis is back")
 
 
+async def read_through(
+    cache: EntityCache,
+    kind: str,
+    keys: Sequence[str],
+    load: Callable[[Sequence[str]], Awaitable[Mapping[str, T]]],
+    *,
+    encode: Callable[[T], Any],
+    decode: Callable[[str, Any], T],
+) -> list[T | None]:
+    """A loader's batch through the cache: cached values of ``keys``, the misses from ``load`` (one
+    query) stored for the next request, in the order of ``keys``. Keys ``load`` does not find are
+    ``None`` and not cached: an entity created later must be found at once."""
+    found = {key: decode(key, value) for key, value in (await cache.get_many(kind, keys)).items()}
+    missing = [key for key in dict.fromkeys(keys) if key not in found]
+    if missing:
+        loaded = await load(missing)
+        await cache.set_many(kind, {key: encode(value) for key, value in loaded.items()})
+        found.update(loaded)
+    return [found.get(key) for key in keys]
+
+
+# -- invalidation by events --------------------------------------------------------------------------
+
+#: What an event invalidates: entity kind -> keys (an empty mapping: nothing).
+Invalidations = Callable[[Event], Mapping[str, Iterable[str]]]
+
+
+@dataclass(slots=True)
+class InvalidationStats:
+    """What an invalidation consumer did since start (tests wait on it)."""
+
+    processed: int = 0
+    #: Events whose invalidation Redis refused on every attempt (their entries age out by TTL).
+    given_up: int = 0
+
+
+def invalidation_consumer(
+    *, consumer: str, event_types: Sequence[str], invalidations: Invalidations
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """A ``SubgraphSpec.background`` entry: consume ``event_types`` under the queue ``consumer``
+    and invalidate what ``invalidations`` maps each event to, while the app runs.
+
+    Holding a key twice is harmless, so redeliveries need no deduplication. A Redis failure is
+    retried with the bus's back-off; on the last attempt the event is acknowledged with a warning
+    rather than dead-lettered (the TTL bounds what is left, and a dead-letter queue full of cache
+    invalidations would help nobody). The stats are ``app.state.cache_invalidations``.
+    """
+
+    @asynccontextmanager
+    async def run(app: FastAPI) -> AsyncIterator[None]:
+        settings: SubgraphSettings = app.state.settings
+        cache: EntityCache = app.state.cache
+        stats = InvalidationStats()
+        app.state.cache_invalidations = stats
+        tracer = subgraph_tracer(settings, service_name=app.state.name)
+
+        async def handler(delivery: Delivery) -> None:
+            if tracer is None:
+                await invalidate(delivery)
+                return
+            # Continues the trace of the write that recorded the event (through the publish span).
+            with traced(
+                tracer,
+                f"consume {delivery.event_type}",
+                traceparent=delivery.traceparent,
+                kind=SpanKind.CONSUMER,
+                **{"messaging.message.id": delivery.event_id, "messaging.consumer.group.name": consumer},
+            ):
+                await invalidate(delivery)
+
+        async def invalidate(delivery: Delivery) -> None:
+            keys = invalidations(parse_event(delivery.body))
+            if not await cache.invalidate(keys):
+                if delivery.attempt < settings.event_max_attempts:
+                    raise CacheUnavailable(f"Redis refused the invalidation of {delivery.event_type}")
+                stats.given_up += 1
+                log.warning(
+                    "%s: gave up invalidating %s %s after %d attempts; its entries expire by their TTL",
+                    consumer,
+                    delivery.event_type,
+                    delivery.event_id,
+                    delivery.attempt,
+                )
+            stats.processed += 1
+
+        async with open_event_bus(
+            settings.event_bus_url,
+            exchange=settings.event_exchange,
+            retry=RetryPolicy(
+                max_attempts=settings.event_max_attempts, first_delay=settings.event_retry_delay_seconds
+            ),
+            connection_name=f"{consumer}-consumer",
+        ) as bus:
+            subscription = await bus.subscribe(
+                consumer, handler, routing_keys=event_types, prefetch=settings.event_prefetch
+            )
+            app.state.cache_subscription = subscription
+            try:
+                yield
+            finally:
+                await subscription.stop()
+
+    return run
+
+
 def schema_version(metadata: MetaData) -> str:
     """A short hash of every table's columns and their types: changes whenever a row's shape does."""
     shape = sorted(
@@ -191,10 +412,16 @@ def schema_version(metadata: MetaData) -> str:
 
 
 def open_entity_cache(
-    url: str | None, *, prefix: str, subgraph: str, metadata: MetaData, ttl_seconds: int
+    url: str | None,
+    *,
+    prefix: str,
+    subgraph: str,
+    metadata: MetaData,
+    ttl_seconds: int,
+    hold_seconds: float = DEFAULT_HOLD_SECONDS,
 ) -> EntityCache:
     """The subgraph's cache: Redis at ``url``, else :class:`NoCache`."""
     if url is None:
         return NoCache()
     namespace = f"{prefix}{subgraph}:{schema_version(metadata)}:"
-    return RedisCache.from_url(url, namespace=namespace, ttl_seconds=ttl_seconds)
+    return RedisCache.from_url(url, namespace=namespace, ttl_seconds=ttl_seconds, hold_seconds=hold_seconds)

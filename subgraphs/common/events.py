@@ -25,7 +25,14 @@ OrderCancelled          1  orderId, userId, reason (optional text)
 StockLow                1  productId, quantity (units left, >= 0), threshold (``LOW_STOCK_THRESHOLD``)
 ReviewAdded             1  reviewId, productId, authorId, rating (1..5)
 UserRegistered          1  userId, name
+ProductChanged          1  productId, sku, previousSku (set when the sku changed), change ("created" |
+                           "updated"), changedFields (public field names: sku, name, price, ...)
+StockChanged            1  productId, quantity (units now in stock, >= 0), reason ("reserved" |
+                           "released" | "set")
 =====================  ==  =================================================================================
+
+``ProductChanged`` and ``StockChanged`` are recorded with every write of a product or a stock level;
+their producers consume them themselves to invalidate their entity caches (subgraphs/common/cache.py).
 
 Versioning rule: adding an optional field keeps the version; renaming, removing or changing the meaning
 of a field is a new version (a new payload class with ``VERSION = 2`` registered beside version 1), so
@@ -38,7 +45,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SerializeAsAny, ValidationError
 from pydantic.alias_generators import to_camel
@@ -52,7 +59,9 @@ __all__ = [
     "OrderCancelled",
     "OrderPlaced",
     "OrderStatusChanged",
+    "ProductChanged",
     "ReviewAdded",
+    "StockChanged",
     "StockLow",
     "UserRegistered",
     "new_event",
@@ -156,10 +165,45 @@ class UserRegistered(EventPayload):
     name: str = Field(min_length=1, max_length=200)
 
 
+class ProductChanged(EventPayload):
+    """A product was created or changed (any of its fields, by any write path)."""
+
+    TYPE = "ProductChanged"
+    VERSION = 1
+
+    product_id: Id
+    sku: Id
+    #: The sku before this change, when the change renamed it (its old entries must go too).
+    previous_sku: Id | None = None
+    change: Literal["created", "updated"]
+    changed_fields: tuple[str, ...] = ()
+
+
+class StockChanged(EventPayload):
+    """A product's stock level changed: a reservation took units, a release returned them, or an
+    admin set the count (restock, correction)."""
+
+    TYPE = "StockChanged"
+    VERSION = 1
+
+    product_id: Id
+    quantity: int = Field(ge=0)
+    reason: Literal["reserved", "released", "set"]
+
+
 #: (type, version) -> payload class: the registry :func:`parse_event` reads messages with.
 _PAYLOADS: dict[tuple[str, int], type[EventPayload]] = {
     (cls.TYPE, cls.VERSION): cls
-    for cls in (OrderPlaced, OrderStatusChanged, OrderCancelled, StockLow, ReviewAdded, UserRegistered)
+    for cls in (
+        OrderPlaced,
+        OrderStatusChanged,
+        OrderCancelled,
+        StockLow,
+        ReviewAdded,
+        UserRegistered,
+        ProductChanged,
+        StockChanged,
+    )
 }
 
 #: Every event type, sorted (also the routing keys a consumer of everything binds).

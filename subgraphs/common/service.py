@@ -15,7 +15,9 @@ from typing import Any
 import httpx
 from fastapi import Header, HTTPException, Request
 
+from .logs import REQUEST_ID_HEADER, current_request_id
 from .settings import SubgraphSettings
+from .tracing import current_traceparent
 
 __all__ = ["SERVICE_TOKEN_HEADER", "ServiceCallFailed", "ServiceClient", "require_service_token"]
 
@@ -57,13 +59,14 @@ class ServiceClient:
         if idempotent is None:
             idempotent = method.upper() in {"GET", "PUT", "DELETE", "HEAD"}
         attempts = 1 + (self._retries if idempotent else 0)
+        headers = self._headers_for_this_request()
         last_error = "no attempt made"
         for attempt in range(attempts):
             if attempt:
                 await asyncio.sleep(0.05 * 2 ** (attempt - 1))
             try:
                 response = await self._http.request(
-                    method, url, json=json, params=params, headers=self._headers, timeout=self._timeout
+                    method, url, json=json, params=params, headers=headers, timeout=self._timeout
                 )
             except httpx.TimeoutException:
                 last_error = "timed out"
@@ -76,6 +79,21 @@ class ServiceClient:
                 continue
             return response
         raise ServiceCallFailed(service, last_error)
+
+    def _headers_for_this_request(self) -> dict[str, str]:
+        """The service token, plus what ties the call to the request being handled: its id (one id
+        across every service's log) and, when tracing, the W3C ``traceparent`` of the active span."""
+        headers = self._headers
+        request_id = current_request_id()
+        traceparent = current_traceparent()
+        if request_id is None and traceparent is None:
+            return headers
+        headers = dict(headers)
+        if request_id is not None:
+            headers[REQUEST_ID_HEADER] = request_id
+        if traceparent is not None:
+            headers["traceparent"] = traceparent
+        return headers
 
 
 async def require_service_token(request: Request, x_service_token: str | None = Header(default=None)) -> None:

@@ -106,8 +106,13 @@ class SubgraphSettings(BaseSettings):
     cache_redis_url: str | None = None
     #: Also the longest a concurrent read can keep an entry stale after a write.
     cache_ttl_seconds: int = Field(default=60, gt=0)
+    #: How long an invalidated key refuses a reader's store (the reader race, see cache.py).
+    cache_invalidation_hold_seconds: float = Field(default=2.0, gt=0, le=60)
     #: Prepended to every key, so environments sharing one Redis keep apart.
     cache_key_prefix: str = "entity:"
+
+    #: Log lines as JSON objects (the default, for log shippers) or text; see logs.py.
+    log_format: Literal["json", "text"] = "json"
 
     #: OpenTelemetry spans (requests, SQL statements, events) exported over OTLP/HTTP; see tracing.py.
     tracing: bool = False

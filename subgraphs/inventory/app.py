@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from subgraphs.common import SubgraphSpec, create_subgraph_app, outbox_relay
 
+from .loaders import StockLoaders, cache_invalidator
 from .models import Base, seed
 from .rest import router
 from .schema import schema
@@ -20,9 +21,12 @@ SPEC = SubgraphSpec(
     metadata=Base.metadata,
     seed=seed,
     rest=router,
-    background=(outbox_relay,),
+    # The invalidator first: its queue is bound before the relay publishes the first event.
+    background=(cache_invalidator, outbox_relay),
 )
 
 
 def create_app(**options: Any) -> FastAPI:
-    return create_subgraph_app(SPEC, **options)
+    app = create_subgraph_app(SPEC, **options)
+    app.state.stock_loaders = StockLoaders(app.state.cache)
+    return app

@@ -138,7 +138,12 @@ async def update_stock(
         await session.rollback()
         return None
     await events.stock_changed(
-        session, product_id=product_id, before=before, after=quantity, threshold=low_stock_threshold
+        session,
+        product_id=product_id,
+        before=before,
+        after=quantity,
+        threshold=low_stock_threshold,
+        reason="set",
     )
     await session.commit()
     return StockLevel(product_id=product_id, quantity=quantity)
@@ -151,6 +156,15 @@ async def insert_stock(
     and this call then just sets the quantity."""
     session.add(Stock(product_id=product_id, quantity=quantity, updated_at=_now()))
     try:
+        await session.flush()  # a concurrent insert surfaces here, before an event is recorded
+        await events.stock_changed(
+            session,
+            product_id=product_id,
+            before=None,
+            after=quantity,
+            threshold=low_stock_threshold,
+            reason="set",
+        )
         await session.commit()
     except IntegrityError:
         await session.rollback()
@@ -218,6 +232,7 @@ async def reserve(
                 before=after + quantity,
                 after=after,
                 threshold=low_stock_threshold,
+                reason="reserved",
             )
         reservation = Reservation(
             order_id=order_id,
@@ -263,6 +278,17 @@ async def release(session: AsyncSession, order_id: str) -> Reservation | None:
                     .where(Stock.product_id == item.product_id)
                     .values(quantity=Stock.quantity + item.quantity, updated_at=now)
                     .execution_options(synchronize_session=False)
+                )
+            returned = {item.product_id: item.quantity for item in reservation.items}
+            remaining = await stock_for(session, list(returned))
+            for product_id, level in sorted(remaining.items()):
+                await events.stock_changed(
+                    session,
+                    product_id=product_id,
+                    before=level.quantity - returned[product_id],
+                    after=level.quantity,
+                    threshold=0,  # stock going up never crosses below a threshold
+                    reason="released",
                 )
         await session.commit()
     except BaseException:

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from subgraphs.common import require_service_token
 from subgraphs.common.context import get_session
 
+from .loaders import invalidate_stock
 from .models import (
     NotEnoughStock,
     Reservation,
@@ -87,7 +88,9 @@ async def create_reservation(
         raise HTTPException(404, f"unknown product {exc.product_id}") from exc
     except (NotEnoughStock, ReservationConflict) as exc:
         raise HTTPException(409, str(exc)) from exc
-    if not created:
+    if created:
+        await invalidate_stock(http_request.app.state, [item.product_id for item in reservation.items])
+    else:
         response.status_code = 200
     return _body(reservation)
 
@@ -101,9 +104,10 @@ async def get_reservation(order_id: str, session: Session) -> ReservationBody:
 
 
 @router.delete("/reservations/{order_id}")
-async def delete_reservation(order_id: str, session: Session) -> ReservationBody:
+async def delete_reservation(order_id: str, session: Session, http_request: Request) -> ReservationBody:
     """Release the order's stock; releasing twice is harmless (200, stock returned once)."""
     reservation = await release(session, order_id)
     if reservation is None:
         raise HTTPException(404, f"no reservation for order {order_id}")
+    await invalidate_stock(http_request.app.state, [item.product_id for item in reservation.items])
     return _body(reservation)

@@ -13,6 +13,7 @@ from subgraphs.common import (
     federated_schema,
 )
 
+from .loaders import invalidate_stock
 from .models import StockLevel, insert_stock, update_stock
 from .types import Info, Product
 
@@ -44,6 +45,7 @@ class Mutation:
         if level is None:
             await _require_known_product(info, str(product_id))
             level = await insert_stock(session, str(product_id), quantity, low_stock_threshold=threshold)
+        await invalidate_stock(info.context.state, [level.product_id])
         return _product(level)
 
 

@@ -9,7 +9,7 @@ import strawberry
 
 from subgraphs.common import Money, SubgraphContext
 
-from .loaders import StockLoader
+from .loaders import loaders_of
 
 __all__ = ["FREE_SHIPPING_FROM", "Info", "Product", "shipping_estimate"]
 
@@ -72,9 +72,9 @@ class Product:
     async def resolve_reference(
         cls, info: Info, id: strawberry.ID, price: Any = None, weight: Any = None
     ) -> Product | None:
-        """Entity resolution through the request's :class:`StockLoader` (N ids = one SELECT);
-        a product inventory has no stock row for resolves to null."""
-        level = await info.context.loader(StockLoader).load(str(id))
+        """Entity resolution through the request's stock loader (N ids = one SELECT, or none when
+        the entity cache has them); a product inventory has no stock row for resolves to null."""
+        level = await info.context.loader(loaders_of(info.context.state).by_product).load(str(id))
         if level is None:
             return None
         amount = price.get("amount") if isinstance(price, dict) else None

@@ -15,10 +15,10 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import orjson
 from opentelemetry.trace import SpanKind
 
 from subgraphs.common import (
-    EVENT_TYPES,
     Delivery,
     Event,
     OrderCancelled,
@@ -43,12 +43,35 @@ if TYPE_CHECKING:
 
     from subgraphs.common import Database
 
-__all__ = ["CONSUMER", "ConsumerStats", "handle_delivery", "notification_consumer", "render"]
+__all__ = [
+    "CONSUMER",
+    "NOTIFIED_EVENT_TYPES",
+    "ConsumerStats",
+    "handle_delivery",
+    "notification_consumer",
+    "render",
+]
 
 log = logging.getLogger("subgraphs.notifications")
 
 #: The consumer name: its RabbitMQ queue is ``<exchange>.notifications``.
 CONSUMER = "notifications"
+
+#: The event types :func:`render` has a text for: the routing keys the consumer binds. Events that
+#: notify nobody (ProductChanged, StockChanged: cache invalidations) never reach its queue.
+NOTIFIED_EVENT_TYPES: tuple[str, ...] = tuple(
+    sorted(
+        payload.TYPE
+        for payload in (
+            OrderPlaced,
+            OrderStatusChanged,
+            OrderCancelled,
+            StockLow,
+            ReviewAdded,
+            UserRegistered,
+        )
+    )
+)
 
 _CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 
@@ -141,6 +164,19 @@ async def handle_delivery(
     return stored
 
 
+def _traceparent(delivery: Delivery) -> str | None:
+    """The trace to continue: the message header (the relay's publish span); without one (a relay
+    that does not trace, e.g. ``supergraph relay`` without ``TRACING``) the ``traceparent`` the
+    event body kept from the request that recorded it."""
+    if delivery.traceparent:
+        return delivery.traceparent
+    try:
+        stored = orjson.loads(delivery.body).get("traceparent")
+    except (orjson.JSONDecodeError, AttributeError):
+        return None  # poison: handle_delivery says why
+    return stored if isinstance(stored, str) else None
+
+
 @asynccontextmanager
 async def notification_consumer(app: FastAPI) -> AsyncIterator[None]:
     """``SubgraphSpec.background`` entry: consume every event type while the app runs.
@@ -162,7 +198,7 @@ async def notification_consumer(app: FastAPI) -> AsyncIterator[None]:
         with traced(
             tracer,
             f"consume {delivery.event_type}",
-            traceparent=delivery.traceparent,
+            traceparent=_traceparent(delivery),
             kind=SpanKind.CONSUMER,
             **{"messaging.message.id": delivery.event_id, "messaging.consumer.group.name": CONSUMER},
         ):
@@ -177,7 +213,7 @@ async def notification_consumer(app: FastAPI) -> AsyncIterator[None]:
         connection_name="notifications-consumer",
     ) as bus:
         subscription = await bus.subscribe(
-            CONSUMER, handler, routing_keys=EVENT_TYPES, prefetch=settings.event_prefetch
+            CONSUMER, handler, routing_keys=NOTIFIED_EVENT_TYPES, prefetch=settings.event_prefetch
         )
         app.state.event_bus = bus
         app.state.event_subscription = subscription

@@ -6,16 +6,24 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from subgraphs.common import SubgraphSpec, create_subgraph_app
+from subgraphs.common import SubgraphSpec, create_subgraph_app, outbox_relay
 
-from .loaders import ProductLoaders
+from .loaders import ProductLoaders, cache_invalidator
 from .models import Base, seed
 from .rest import router
 from .schema import schema
 
 __all__ = ["SPEC", "create_app"]
 
-SPEC = SubgraphSpec(name="products", schema=schema, metadata=Base.metadata, seed=seed, rest=router)
+SPEC = SubgraphSpec(
+    name="products",
+    schema=schema,
+    metadata=Base.metadata,
+    seed=seed,
+    rest=router,
+    # The invalidator first: its queue is bound before the relay publishes the first event.
+    background=(cache_invalidator, outbox_relay),
+)
 
 
 def create_app(**options: Any) -> FastAPI:

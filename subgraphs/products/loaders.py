@@ -1,11 +1,13 @@
-"""Per-request DataLoaders of the products subgraph: N product lookups by one key are one SELECT.
+"""Per-request DataLoaders of the products subgraph: N product lookups by one key are one SELECT,
+and the products' entries in the entity cache.
 
-With the entity cache on (``CACHE_REDIS_URL``), a batch is first looked up in Redis (one ``MGET``);
-only the misses are SELECTed, then stored. Products change only through ``createProduct`` and
-``updateProduct`` (this subgraph consumes no events that change them), and those delete the
-entries they touch after their commit (:func:`invalidate`): a read that starts after a write
-returns the written row. (One race stays, bounded by ``CACHE_TTL_SECONDS``: see
-subgraphs/common/cache.py.) Internal REST (rest.py) reads the database directly.
+With the entity cache on (``CACHE_REDIS_URL``), a batch is read through Redis first (one ``MGET``,
+:func:`~subgraphs.common.read_through`); only the misses are SELECTed, then stored. Every product
+write invalidates the entries it touches twice: after its commit, in the request (:func:`invalidate`),
+and when its ``ProductChanged`` event arrives (:data:`cache_invalidator`, the queue
+``products-cache``), which also covers a writer that crashed before its own invalidation and writes
+made by other processes. What that guarantees, and the one race left: subgraphs/common/cache.py.
+Internal REST (rest.py) reads the database directly.
 """
 
 from __future__ import annotations
@@ -15,7 +17,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from aiodataloader import DataLoader
 
-from subgraphs.common import EntityCache, NoCache
+from subgraphs.common import (
+    EntityCache,
+    Event,
+    NoCache,
+    ProductChanged,
+    invalidation_consumer,
+    read_through,
+)
 
 from .models import ProductRow, products_by_ids, products_by_skus
 
@@ -23,20 +32,24 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
 __all__ = [
+    "CACHE_CONSUMER",
     "ProductByIdLoader",
     "ProductBySkuLoader",
     "ProductLoaders",
+    "cache_invalidator",
     "cache_keys",
     "invalidate",
     "loaders_of",
 ]
 
+#: The consumer (RabbitMQ queue ``<exchange>.products-cache``) that invalidates on ProductChanged.
+CACHE_CONSUMER = "products-cache"
+
 _COLUMNS = tuple(column.key for column in ProductRow.__table__.columns)
 
 
 class _CachedLoader(DataLoader[str, ProductRow | None]):
-    """Loads through the entity cache under ``<kind>:<key>``; unknown keys load as ``None`` and are
-    not cached (a product created later must be found at once)."""
+    """Loads through the entity cache under the entity kind ``kind``."""
 
     kind: ClassVar[str]
 
@@ -46,20 +59,9 @@ class _CachedLoader(DataLoader[str, ProductRow | None]):
         self._entity_cache = cache if cache is not None else NoCache()
 
     async def batch_load_fn(self, keys: Sequence[str]) -> list[ProductRow | None]:
-        cached = await self._entity_cache.get_many([f"{self.kind}:{key}" for key in keys])
-        found: dict[str, ProductRow] = {}
-        for key in keys:
-            values = cached.get(f"{self.kind}:{key}")
-            if values is not None:
-                found[key] = _from_json(values)
-        missing = [key for key in keys if key not in found]
-        if missing:
-            loaded = await self._select(missing)
-            await self._entity_cache.set_many(
-                {f"{self.kind}:{key}": _to_json(row) for key, row in loaded.items()}
-            )
-            found.update(loaded)
-        return [found.get(key) for key in keys]
+        return await read_through(
+            self._entity_cache, self.kind, keys, self._select, encode=_to_json, decode=_from_json
+        )
 
     async def _select(self, keys: Sequence[str]) -> dict[str, ProductRow]:
         """The products of ``keys`` from the database, in one SELECT."""
@@ -107,22 +109,37 @@ def loaders_of(state: Any) -> ProductLoaders:
 _UNCACHED = ProductLoaders(NoCache())
 
 
-def cache_keys(*, ids: Iterable[str] = (), skus: Iterable[str | None] = ()) -> list[str]:
-    """The cache keys of products with these ids and skus (``None`` skus are skipped)."""
-    return [f"{ProductByIdLoader.kind}:{id_}" for id_ in ids] + [
-        f"{ProductBySkuLoader.kind}:{sku}" for sku in skus if sku is not None
-    ]
+def cache_keys(*, ids: Iterable[str] = (), skus: Iterable[str | None] = ()) -> dict[str, list[str]]:
+    """The cache keys of products with these ids and skus by kind (``None`` skus are skipped)."""
+    return {
+        ProductByIdLoader.kind: list(ids),
+        ProductBySkuLoader.kind: [sku for sku in skus if sku is not None],
+    }
 
 
 async def invalidate(cache: EntityCache, *, ids: Iterable[str] = (), skus: Iterable[str | None] = ()) -> None:
-    """Delete cached products after a committed write (by every key they were or are cached under)."""
-    await cache.delete_many(cache_keys(ids=ids, skus=skus))
+    """Invalidate cached products after a committed write (by every key they were or are cached
+    under). A Redis failure is logged by the cache; the ProductChanged event retries it."""
+    await cache.invalidate(cache_keys(ids=ids, skus=skus))
+
+
+def _keys_of_event(event: Event) -> Mapping[str, Iterable[str]]:
+    data = event.data
+    if not isinstance(data, ProductChanged):
+        return {}
+    return cache_keys(ids=[data.product_id], skus=[data.previous_sku, data.sku])
+
+
+#: ``SubgraphSpec.background`` entry: invalidates on every ProductChanged, from whichever process.
+cache_invalidator = invalidation_consumer(
+    consumer=CACHE_CONSUMER, event_types=(ProductChanged.TYPE,), invalidations=_keys_of_event
+)
 
 
 def _to_json(row: ProductRow) -> dict[str, Any]:
     return {name: getattr(row, name) for name in _COLUMNS}
 
 
-def _from_json(values: Mapping[str, Any]) -> ProductRow:
+def _from_json(_key: str, values: Mapping[str, Any]) -> ProductRow:
     # A transient row, never added to the session: resolvers only read its attributes.
     return ProductRow(**values)

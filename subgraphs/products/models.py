@@ -9,6 +9,10 @@ from sqlalchemy import Integer, String, Text, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from subgraphs.common import outbox_table
+
+from . import events
+
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,6 +38,10 @@ CURRENCY = "USD"
 
 class Base(DeclarativeBase):
     """Declarative base of the products database (its own metadata, its own database)."""
+
+
+# Every write records ProductChanged beside the change it describes (transactional outbox).
+outbox_table(Base.metadata)
 
 
 class ProductRow(Base):
@@ -84,10 +92,15 @@ async def list_products(
 
 
 async def create_product(session: AsyncSession, values: Mapping[str, Any]) -> ProductRow:
-    """Insert and commit; :class:`SkuTaken` when the sku exists (the unique index decides races)."""
+    """Insert, record ``ProductChanged`` and commit; :class:`SkuTaken` when the sku exists (the
+    unique index decides races)."""
     row = ProductRow(**values)
     session.add(row)
     try:
+        await session.flush()  # the sku clash surfaces here, before an event is recorded
+        await events.product_changed(
+            session, product_id=row.id, sku=row.sku, change="created", columns=values.keys()
+        )
         await session.commit()
     except IntegrityError as exc:
         await session.rollback()
@@ -98,13 +111,26 @@ async def create_product(session: AsyncSession, values: Mapping[str, Any]) -> Pr
 async def update_product(
     session: AsyncSession, product_id: str, changes: Mapping[str, Any]
 ) -> ProductRow | None:
-    """Apply ``changes`` and commit; ``None`` for an unknown id, :class:`SkuTaken` on a sku clash."""
+    """Apply ``changes``, record ``ProductChanged`` (when a value differs) and commit; ``None`` for
+    an unknown id, :class:`SkuTaken` on a sku clash."""
     row = await session.get(ProductRow, product_id)
     if row is None:
         return None
-    for name, value in changes.items():
-        setattr(row, name, value)
+    previous_sku = row.sku
+    changed = [name for name, value in changes.items() if getattr(row, name) != value]
+    for name in changed:
+        setattr(row, name, changes[name])
     try:
+        if changed:
+            await session.flush()
+            await events.product_changed(
+                session,
+                product_id=row.id,
+                sku=row.sku,
+                change="updated",
+                columns=changed,
+                previous_sku=previous_sku,
+            )
         await session.commit()
     except IntegrityError as exc:
         await session.rollback()

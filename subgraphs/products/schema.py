@@ -73,8 +73,8 @@ class Mutation:
             )
         except SkuTaken:
             raise _sku_taken(values["sku"]) from None
-        # Unknown keys are never cached, but a delete after the commit costs little and keeps
-        # that an implementation detail of the loaders.
+        # Unknown keys are never cached, but an invalidation after the commit costs little and
+        # keeps that an implementation detail of the loaders.
         await invalidate(loaders_of(info.context.state).cache, ids=[row.id], skus=[row.sku])
         return Product.from_row(row)
 

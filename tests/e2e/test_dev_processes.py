@@ -44,11 +44,11 @@ async def _drop_databases(names: list[str]) -> None:
 async def _delete_topology(exchange: str) -> None:
     from subgraphs.common.bus import RabbitMQBus
 
-    from ..events.testkit import AMQP_URL
+    from ..events.testkit import AMQP_URL, PLATFORM_CONSUMERS
 
     bus = RabbitMQBus(url=AMQP_URL, exchange=exchange)
     try:
-        await bus.delete_topology(["notifications"])
+        await bus.delete_topology(PLATFORM_CONSUMERS)
     finally:
         await bus.close()
 

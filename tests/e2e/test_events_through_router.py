@@ -74,7 +74,7 @@ async def test_marking_a_notification_read_lowers_the_unread_count(shop: Shop) -
 async def test_with_rabbitmq_an_order_placed_through_the_router_becomes_a_notification(tmp_path) -> None:
     from subgraphs.common.bus import RabbitMQBus
 
-    from ..events.testkit import AMQP_URL, require_rabbitmq, unique_exchange
+    from ..events.testkit import AMQP_URL, PLATFORM_CONSUMERS, require_rabbitmq, unique_exchange
     from .conftest import running_shop
 
     await require_rabbitmq()
@@ -92,7 +92,7 @@ async def test_with_rabbitmq_an_order_placed_through_the_router_becomes_a_notifi
     finally:
         cleanup = RabbitMQBus(url=AMQP_URL, exchange=exchange)
         try:
-            await cleanup.delete_topology(["notifications"])
+            await cleanup.delete_topology(PLATFORM_CONSUMERS)
         finally:
             await cleanup.close()
 

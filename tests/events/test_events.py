@@ -14,7 +14,9 @@ from subgraphs.common import (
     OrderCancelled,
     OrderPlaced,
     OrderStatusChanged,
+    ProductChanged,
     ReviewAdded,
+    StockChanged,
     StockLow,
     UserRegistered,
     new_event,
@@ -31,6 +33,14 @@ ONE_OF_EACH = [
     StockLow(product_id="product-11", quantity=3, threshold=5),
     ReviewAdded(review_id="review-1", product_id="product-1", author_id="user-3", rating=5),
     UserRegistered(user_id="user-9", name="Zoe"),
+    ProductChanged(
+        product_id="product-2",
+        sku="DDIA-2",
+        previous_sku="SKU-0002",
+        change="updated",
+        changed_fields=("price", "sku"),
+    ),
+    StockChanged(product_id="product-1", quantity=7, reason="reserved"),
 ]
 
 

@@ -110,6 +110,11 @@ async def eventually(
         await asyncio.sleep(0.02)
 
 
+#: The consumer queues the whole platform declares on RabbitMQ (notifications, and the products and
+#: inventory cache invalidation consumers): what a test that started it deletes afterwards.
+PLATFORM_CONSUMERS = ("notifications", "products-cache", "inventory-cache")
+
+
 def unique_exchange() -> str:
     """A fresh exchange name per test, so queues of other runs never mix in."""
     return f"test.events.{uuid.uuid4().hex[:10]}"

@@ -65,8 +65,11 @@ class Platform:
 
 
 @asynccontextmanager
-async def running_platform(tmp_path: Path, *, tracing: bool) -> AsyncIterator[Platform]:
-    async with start_system(SUBGRAPHS, backend="sqlite", tmp_path=tmp_path, tracing=tracing) as system:
+async def running_platform(tmp_path: Path, *, tracing: bool, **settings: Any) -> AsyncIterator[Platform]:
+    """``settings`` override the subgraphs' (e.g. ``event_bus_url`` for RabbitMQ)."""
+    async with start_system(
+        SUBGRAPHS, backend="sqlite", tmp_path=tmp_path, tracing=tracing, **settings
+    ) as system:
         router = create_app(
             supergraph_path=SUPERGRAPH,
             settings=RouterSettings(tracing=tracing),

@@ -3,7 +3,6 @@ and a Redis that is down costs speed, never correctness."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -13,7 +12,8 @@ import pytest
 from subgraphs.products.app import create_app
 from subgraphs.products.models import CURRENCY, ProductRow
 
-from ...services import REDIS_URL, unavailable
+from ...services import REDIS_URL
+from ..entity_cache import redis_namespace
 from ..harness import System
 from .test_entities import ENTITIES, representations, selects
 from .test_mutations import ADMIN, UPDATE
@@ -23,24 +23,8 @@ PRODUCT = '{ product(id: "product-1") { name price { amount } } }'
 
 @pytest.fixture
 async def cache_settings() -> AsyncIterator[dict[str, Any]]:
-    """Settings that turn the cache on under a key prefix of this test's own (Redis outlives the
-    test's database), and delete the test's keys afterwards."""
-    import redis.asyncio as aioredis
-
-    client = aioredis.Redis.from_url(REDIS_URL)
-    try:
-        await client.ping()
-    except Exception as exc:
-        await client.aclose()
-        unavailable("Redis", exc)
-    prefix = f"test-{uuid.uuid4().hex[:12]}:"
-    try:
-        yield {"cache_redis_url": REDIS_URL, "cache_key_prefix": prefix, "cache_ttl_seconds": 30}
-    finally:
-        keys = [key async for key in client.scan_iter(match=prefix + "*")]
-        if keys:
-            await client.delete(*keys)
-        await client.aclose()
+    async with redis_namespace() as settings:
+        yield settings
 
 
 async def add_products(system: System, count: int) -> list[str]:
@@ -221,9 +205,11 @@ async def test_metrics_show_the_cache_hits_misses_and_hit_ratio(system_factory, 
         async with system.client("products") as client:
             response = await client.get("/metrics")
     assert response.status_code == 200
-    assert 'subgraph_entity_cache_hits_total{subgraph="products"} 2.0' in response.text
-    assert 'subgraph_entity_cache_misses_total{subgraph="products"} 1.0' in response.text
-    assert 'subgraph_entity_cache_hit_ratio{subgraph="products"} 0.6666666666666666' in response.text
+    labels = 'kind="product:id",subgraph="products"'
+    assert f"subgraph_entity_cache_hits_total{{{labels}}} 2.0" in response.text
+    assert f"subgraph_entity_cache_misses_total{{{labels}}} 1.0" in response.text
+    assert f"subgraph_entity_cache_errors_total{{{labels}}} 0.0" in response.text
+    assert f"subgraph_entity_cache_hit_ratio{{{labels}}} 0.6666666666666666" in response.text
 
 
 async def test_the_cache_is_off_by_default(system_factory) -> None:
