@@ -6,14 +6,15 @@ when subgraphs disagree, and leaves judging the disagreement to the rules in
 decides *what* the supergraph looks like and one module per rule that decides *whether* it may.
 
 Merge semantics follow the federation 2 composition spec: output field types take the most
-permissive nullability, argument and input field types the most restrictive; arguments and input
+permissive nullability (and the most general type where subgraphs return an implementation or
+member of what another returns), argument and input field types the most restrictive; arguments and input
 fields are intersected; enums are unioned when used only as output, intersected when only as
 input; union members and interface implementations are unioned.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from graphql import FieldNode, InlineFragmentNode, SelectionSetNode
@@ -29,9 +30,17 @@ from ._model import (
     Subgraph,
     TypeKind,
 )
-from ._typeref import merge_input_types, merge_output_types, named_type, parse_type_ref
+from ._typeref import merge_input_types, merge_output_types, named_type, output_supertype, parse_type_ref
 
-__all__ = ["MergedArgument", "MergedEnumValue", "MergedField", "MergedType", "Supergraph", "merge"]
+__all__ = [
+    "MergedArgument",
+    "MergedEnumValue",
+    "MergedField",
+    "MergedType",
+    "Supergraph",
+    "is_named_subtype",
+    "merge",
+]
 
 
 @dataclass(slots=True, kw_only=True)
@@ -157,6 +166,7 @@ def merge(subgraphs: Sequence[Subgraph]) -> Supergraph:
         elif merged.kind in ("OBJECT", "INTERFACE"):
             for merged_field in merged.fields.values():
                 _settle_args(merged_field)
+                _settle_output_type(types, merged_field)
     required, provided, key_fields = _field_set_usage(subgraphs)
     return Supergraph(
         subgraphs={s.name: s for s in subgraphs},
@@ -254,6 +264,36 @@ def _settle_args(merged_field: MergedField) -> None:
         for name, arg in merged_field.args.items()
         if set(arg.by_graph) == graphs and not any(a.from_context for a in arg.by_graph.values())
     }
+
+
+def _settle_output_type(types: dict[str, MergedType], merged_field: MergedField) -> None:
+    """Covariant field types: the supergraph returns the most general of the subgraphs' types.
+
+    Runs once every subgraph's ``implements`` and union members are merged, because whether
+    ``Book`` fits ``Media`` is a supergraph fact. The type is one of the subgraphs' own (the one
+    every other fits), as federation never invents a common supertype. Same named type everywhere
+    is the nullability merge done field by field; incompatible types are left for ``rules._types``.
+    """
+    resolved = [fd.type for fd in merged_field.by_graph.values() if not fd.external]
+    if len({named_type(t) for t in resolved}) < 2:
+        return
+    for candidate in resolved:
+        if all(
+            output_supertype(candidate, t, lambda sub, sup: is_named_subtype(types, sub, sup)) == candidate
+            for t in resolved
+        ):
+            merged_field.type = candidate
+            return
+
+
+def is_named_subtype(types: Mapping[str, MergedType], sub: str, sup: str) -> bool:
+    """Whether ``sub`` implements interface ``sup`` or is a member of union ``sup`` in the supergraph."""
+    sup_type, sub_type = types.get(sup), types.get(sub)
+    if sup_type is None or sub_type is None:
+        return False
+    if sup_type.kind == "UNION":
+        return sub in sup_type.members
+    return sup_type.kind == "INTERFACE" and sup in sub_type.interfaces
 
 
 def _settle_input(merged: MergedType) -> None:

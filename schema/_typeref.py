@@ -2,15 +2,30 @@
 
 Federation merges a field's type across subgraphs by nullability: an output field takes the
 most permissive form (nullable wins, so every subgraph's value fits), an argument or input
-field the most restrictive (non-null wins, so every subgraph gets a value). That is easiest on
-a tiny tree of ``("list"|"named", non_null, inner)`` rather than on graphql-core nodes.
+field the most restrictive (non-null wins, so every subgraph gets a value). Output types are
+also covariant: a subgraph may return an implementation of the interface (or a member of the
+union) another returns, and the supergraph takes the most general of them (:func:`output_supertype`).
+That is easiest on a tiny tree of ``("list"|"named", non_null, inner)`` rather than on
+graphql-core nodes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["TypeRef", "merge_input_types", "merge_output_types", "named_type", "parse_type_ref"]
+__all__ = [
+    "TypeRef",
+    "is_output_subtype",
+    "merge_input_types",
+    "merge_output_types",
+    "named_type",
+    "output_supertype",
+    "parse_type_ref",
+]
+
+#: ``named_subtype(sub, sup)``: whether named type ``sub`` implements or is a member of ``sup``.
+NamedSubtype = Callable[[str, str], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,3 +80,35 @@ def merge_output_types(a: str, b: str) -> str:
 def merge_input_types(a: str, b: str) -> str:
     """Supergraph type of an argument or input field defined as ``a`` and ``b``: non-null wins."""
     return str(_merge(parse_type_ref(a), parse_type_ref(b), non_null_wins=True))
+
+
+def is_output_subtype(sub: TypeRef, sup: TypeRef, named_subtype: NamedSubtype) -> bool:
+    """Whether a value of type ``sub`` is always a valid value of output type ``sup``.
+
+    GraphQL's "IsSubType" for output positions (spec, "Field Selection Merging" and
+    "IsValidImplementationFieldType"): ``T!`` fits ``T``, lists are covariant in their items, and
+    an object fits an interface it implements or a union it belongs to. A list never fits a
+    single value or the other way round.
+    """
+    if sup.non_null and not sub.non_null:
+        return False
+    if sup.name is not None:
+        return sub.name is not None and (sub.name == sup.name or named_subtype(sub.name, sup.name))
+    if sub.of_type is None:
+        return False
+    assert sup.of_type is not None
+    return is_output_subtype(sub.of_type, sup.of_type, named_subtype)
+
+
+def output_supertype(a: str, b: str, named_subtype: NamedSubtype) -> str | None:
+    """The more general of output types ``a`` and ``b``; ``None`` when neither is a subtype of the other.
+
+    Federation keeps one of the subgraphs' own types (it does not invent a common supertype), so
+    ``Book`` and ``Movie`` do not merge even when both implement ``Media``.
+    """
+    ref_a, ref_b = parse_type_ref(a), parse_type_ref(b)
+    if is_output_subtype(ref_b, ref_a, named_subtype):
+        return a
+    if is_output_subtype(ref_a, ref_b, named_subtype):
+        return b
+    return None

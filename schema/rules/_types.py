@@ -2,8 +2,10 @@
 
 A name means one type in the supergraph, so every subgraph must define it as the same kind
 (an ``@interfaceObject`` counts as the interface it stands for), and a field must have the same
-named type and list structure everywhere it is resolved; only nullability may differ (the
-supergraph takes the nullable form and records each subgraph's own with ``@join__field(type:)``).
+named type and list structure everywhere it is resolved, except that nullability may differ and
+one subgraph may return a subtype (an implementation of the interface, a member of the union)
+of what another returns: the supergraph takes the most general form and records each
+subgraph's own with ``@join__field(type:)``.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import pairwise
 
-from .._merge import Supergraph
-from .._typeref import parse_type_ref
+from .._merge import Supergraph, is_named_subtype
+from .._typeref import output_supertype, parse_type_ref
 from ..errors import CompositionError
 from ._common import KIND_NAMES
 
@@ -44,7 +46,7 @@ def check_types(supergraph: Supergraph) -> Iterator[CompositionError]:
         for f in t.fields.values():
             resolved = [(g, fd) for g, fd in sorted(f.by_graph.items()) if not fd.external]
             for (g1, f1), (g2, f2) in pairwise(resolved):
-                if not parse_type_ref(f1.type).same_shape(parse_type_ref(f2.type)):
+                if not _compatible(supergraph, f.type, f1.type, f2.type):
                     yield CompositionError(
                         code="FIELD_TYPE_MISMATCH",
                         message=(
@@ -55,3 +57,17 @@ def check_types(supergraph: Supergraph) -> Iterator[CompositionError]:
                         coordinate=f"{t.name}.{f.name}",
                     )
                     break
+
+
+def _compatible(supergraph: Supergraph, merged: str, a: str, b: str) -> bool:
+    """Same shape (nullability aside), or both fit the supergraph's type (covariant output types).
+
+    Checked against the merged type rather than pairwise: ``Book`` and ``Movie`` from two
+    subgraphs are fine when a third returns ``Media``.
+    """
+    if parse_type_ref(a).same_shape(parse_type_ref(b)):
+        return True
+    return all(
+        output_supertype(merged, t, lambda sub, sup: is_named_subtype(supergraph.types, sub, sup)) == merged
+        for t in (a, b)
+    )
