@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import logging
 import os
 import sys
 from pathlib import Path
@@ -82,6 +83,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("name")
     p.set_defaults(handler=_relay)
+
+    p = commands.add_parser(
+        "worker",
+        help="run subgraphs' outbox relays and event consumers without their APIs "
+        "(for API processes started with BACKGROUND_TASKS=false)",
+    )
+    p.add_argument("names", nargs="*", help="subgraphs (default: every subgraph in the config)")
+    p.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    p.add_argument("--log-level", default="info")
+    p.set_defaults(handler=_worker)
 
     p = commands.add_parser("sdl", help="print a subgraph's federation SDL (its `_service { sdl }`)")
     p.add_argument("name")
@@ -297,6 +308,43 @@ def _relay(args: argparse.Namespace) -> int:
         return 0
 
     return asyncio.run(relay())
+
+
+def _worker(args: argparse.Namespace) -> int:
+    """Each named subgraph's app with its HTTP side unused: its lifespan runs the relay and the
+    consumers (``SubgraphSpec.background``) until SIGTERM, then stops them in reverse order, each
+    consumer after acking what it holds (the same shutdown path as the API process)."""
+    import signal
+    from contextlib import AsyncExitStack
+
+    from ._dev import run
+
+    specs = _services(args.config)
+    unknown = sorted(set(args.names) - {spec.name for spec in specs})
+    if unknown:
+        raise CliError(f"no subgraph named {', '.join(unknown)} in {args.config}")
+    chosen = [spec for spec in specs if not args.names or spec.name in args.names]
+    common = _subgraphs_common()
+    # The worker is where the background tasks run, whatever the API replicas were told.
+    settings = common.SubgraphSettings().model_copy(update={"background_tasks": True})
+    common.configure_logging(args.log_level, log_format=settings.log_format, logger_name="")
+    log = logging.getLogger("subgraphs.worker")
+
+    async def work() -> int:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        async with AsyncExitStack() as running:
+            for spec in chosen:
+                app = spec.load_factory()(settings=settings, seed_on_start=False)
+                await running.enter_async_context(app.router.lifespan_context(app))
+                log.info("%s: relay and consumers running", spec.name)
+            await stop.wait()
+            log.info("worker stopping")
+        return 0
+
+    return run(work())
 
 
 def _sdl(args: argparse.Namespace) -> int:

@@ -126,7 +126,7 @@ def create_subgraph_app(
                 async with database.session() as session:
                     await spec.seed(session, settings)
             async with AsyncExitStack() as background:
-                for run_beside in spec.background:
+                for run_beside in spec.background if settings.background_tasks else ():
                     await background.enter_async_context(run_beside(app))
                 yield
         finally:

@@ -87,6 +87,10 @@ class SubgraphSettings(BaseSettings):
     #: Where events go: unset (or ``memory://``) = the in-process bus of the embedded default;
     #: ``amqp://user:password@host:5672/`` = RabbitMQ. See subgraphs/common/bus.py.
     event_bus_url: str | None = None
+    #: Run this subgraph's outbox relay and event consumers inside the API process (the default).
+    #: Off on API replicas when a ``supergraph worker`` process runs them instead (docker-compose's
+    #: ``worker`` service): they then scale apart, and an API restart never interrupts a consumer.
+    background_tasks: bool = True
     #: The topic exchange; consumer queues, retry queues and the DLX are named after it.
     event_exchange: str = "supergraph.events"
     #: How often a relay looks for events other processes recorded (its own commits wake it at once).

@@ -31,7 +31,9 @@ def _validate(compose: dict) -> None:
 
 def test_compose_file_is_valid_against_the_compose_specification() -> None:
     _validate(COMPOSE)
-    assert set(COMPOSE["volumes"]) <= {v.split(":")[0] for s in SERVICES.values() for v in s.get("volumes", [])}
+    assert set(COMPOSE["volumes"]) <= {
+        v.split(":")[0] for s in SERVICES.values() for v in s.get("volumes", [])
+    }
 
 
 @pytest.mark.parametrize(
@@ -143,6 +145,39 @@ def test_dockerfile_is_multi_stage_slim_non_root_with_a_healthcheck() -> None:
     assert "COPY --from=build" in DOCKERFILE
     for path in ("router", "schema", "subgraphs", "pyproject.toml"):
         assert path in DOCKERFILE
+
+
+def test_every_environment_variable_is_one_a_service_reads() -> None:
+    """A misspelt or stale name (``REDIS_URL`` for ``CACHE_REDIS_URL``) is silently ignored at
+    run time; here it fails."""
+    from router.server import RouterSettings
+    from subgraphs.common.settings import SubgraphSettings
+
+    known = {name.upper() for name in SubgraphSettings.model_fields}
+    known |= {f"ROUTER_{name.upper()}" for name in RouterSettings.model_fields}
+    known |= {"PORT"} | {
+        f"{name.upper()}_DATABASE_URL" for name in SUBGRAPHS
+    }  # healthcheck; database_url_for
+    for name, service in SERVICES.items():
+        if "image" in service and "build" not in service:
+            continue  # postgres, redis, rabbitmq: their images' own variables
+        unknown = set(service["environment"]) - known
+        assert not unknown, f"{name}: {sorted(unknown)}"
+
+
+def test_apis_leave_relays_and_consumers_to_the_worker() -> None:
+    for name in SUBGRAPHS:
+        assert SERVICES[name]["environment"]["BACKGROUND_TASKS"] == "false"
+        assert SERVICES[name]["environment"]["CACHE_REDIS_URL"].startswith("redis://redis:")
+    worker = SERVICES["worker"]
+    assert worker["command"] == ["supergraph", "worker"]
+    assert worker["environment"]["BACKGROUND_TASKS"] == "true"
+    for name in SUBGRAPHS:
+        assert (
+            worker["environment"][f"{name.upper()}_DATABASE_URL"]
+            == SERVICES[name]["environment"][f"{name.upper()}_DATABASE_URL"]
+        )
+        assert worker["depends_on"][name] == {"condition": "service_healthy"}
 
 
 def test_volumes_keep_database_and_broker_data() -> None:

@@ -29,12 +29,15 @@ def test_every_manifest_is_valid_against_the_kubernetes_schema(file: str, doc: d
 
 
 def test_every_role_has_a_deployment_service_autoscaler_and_disruption_budget() -> None:
-    for kind in ("Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget"):
+    for kind in ("Service", "HorizontalPodAutoscaler", "PodDisruptionBudget"):
         assert set(_of(kind)) == set(ROLES), kind
+    assert set(_of("Deployment")) == {*ROLES, "worker"}
 
 
 def test_deployments_probe_health_limit_resources_and_run_as_non_root() -> None:
     for name, deployment in _of("Deployment").items():
+        if name == "worker":
+            continue  # no HTTP side: see test_the_worker_runs_what_the_api_pods_leave_out
         [container] = deployment["spec"]["template"]["spec"]["containers"]
         assert container["readinessProbe"]["httpGet"]["path"] == "/health/ready", name
         assert container["livenessProbe"]["httpGet"]["path"] == "/health/live", name
@@ -53,6 +56,18 @@ def test_services_select_their_deployments_and_the_autoscalers_target_them() -> 
     for name, hpa in _of("HorizontalPodAutoscaler").items():
         assert hpa["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": name}
         assert 1 < hpa["spec"]["minReplicas"] < hpa["spec"]["maxReplicas"]
+
+
+def test_the_worker_runs_what_the_api_pods_leave_out() -> None:
+    [config] = _of("ConfigMap").values()
+    assert config["data"]["BACKGROUND_TASKS"] == "false"
+    assert config["data"]["CACHE_REDIS_URL"].startswith("redis://")
+    [container] = _of("Deployment")["worker"]["spec"]["template"]["spec"]["containers"]
+    assert container["command"] == ["supergraph", "worker"]
+    assert {"name": "BACKGROUND_TASKS", "value": "true"} in container["env"]
+    assert container["resources"]["requests"] and container["resources"]["limits"]
+    assert container["securityContext"]["runAsNonRoot"] is True
+    assert {"configMapRef": {"name": "supergraph-config"}} in container["envFrom"]
 
 
 def test_the_secret_is_a_template_with_no_usable_values() -> None:
