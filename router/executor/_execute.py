@@ -25,6 +25,7 @@ from graphql import (
 
 from router.planner import Condition, Fetch, Flatten, Parallel, Sequence
 
+from ._context import group_by_context
 from ._flatten import collect_representations, path_prefix
 from ._merge import deep_merge, merge_entity
 from ._response_errors import ErrorCode, client_error, failure_error, subgraph_error
@@ -137,6 +138,9 @@ class _PlanRun:
         representations = collect_representations(self.data, path, fetch, self._possible)
         if not representations.encoded:
             return
+        if fetch.context_rewrites:
+            await self._contextual_entity_fetch(path, fetch, representations)
+            return
         variables = self._fetch_variables(fetch)
         variables["representations"] = representations.as_json_array()
         try:
@@ -148,6 +152,42 @@ class _PlanRun:
         self._merge_entities(path, fetch, representations, response)
         for error in response.errors:
             self._add_entity_error(error, fetch.service_name, representations)
+
+    async def _contextual_entity_fetch(
+        self, path: tuple[str, ...], fetch: Fetch, representations: Representations
+    ) -> None:
+        """One ``_entities`` request per distinct set of ``@fromContext`` values (``_context``).
+
+        The groups are sent concurrently and merged in order, so errors come out deterministically.
+        """
+        groups = group_by_context(self.data, fetch, representations, self._possible)
+        sent = [g for g in groups if not g.errors]
+        results: list[SubgraphResponse | SubgraphError | None] = [None] * len(sent)
+
+        async def send(i: int, variables: dict[str, Any]) -> None:
+            try:
+                results[i] = await self._send(fetch, variables)
+            except SubgraphError as exc:
+                results[i] = exc
+
+        async with asyncio.TaskGroup() as tasks:
+            for i, group in enumerate(sent):
+                variables = self._fetch_variables(fetch)
+                variables.update(group.variables)
+                variables["representations"] = group.representations.as_json_array()
+                tasks.create_task(send(i, variables))
+        for group in groups:
+            self.errors.extend(group.errors)
+            self.failed_paths.extend(group.failed_paths)
+        for group, result in zip(sent, results, strict=True):
+            assert result is not None
+            if isinstance(result, SubgraphError):
+                self.errors.append(failure_error(result, path_prefix(path)))
+                self._fail_all(group.representations)
+                continue
+            self._merge_entities(path, fetch, group.representations, result)
+            for error in result.errors:
+                self._add_entity_error(error, fetch.service_name, group.representations)
 
     def _merge_entities(
         self,

@@ -2,7 +2,7 @@
 
 ``plan(supergraph, document, operation_name)`` runs the stages top to bottom (``_plan.py``):
 ``normalize`` (operation -> fields and typed fragments), ``_query_graph`` (built once per
-supergraph), ``_walk`` (choose a subgraph for every selection -> query tree), ``_fetch_graph``
+supergraph), ``_context`` (``@fromContext`` arguments -> ancestor selections and variables), ``_walk`` (choose a subgraph for every selection -> query tree), ``_fetch_graph``
 (query tree -> DAG of fetch steps), ``optimize`` (merge, reduce, alias), ``_assemble`` (DAG -> plan
 nodes). ``print_plan`` gives the deterministic text form; ``nodes`` is the contract with the executor.
 """

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ._context import NO_BINDINGS, ContextBindings
 from ._fetch_graph import FetchGraph, Step
 from .nodes import Condition, Fetch, Flatten, Parallel, PlanNode, Sequence
 
@@ -22,10 +23,14 @@ __all__ = ["assemble_plan"]
 
 
 def assemble_plan(
-    graph: FetchGraph, *, operation_name: str | None, variable_definitions: Mapping[str, str]
+    graph: FetchGraph,
+    *,
+    operation_name: str | None,
+    variable_definitions: Mapping[str, str],
+    contexts: ContextBindings = NO_BINDINGS,
 ) -> PlanNode | None:
     """The plan node tree of ``graph`` (None when there is no step)."""
-    assembler = _Assembler(graph, operation_name, variable_definitions)
+    assembler = _Assembler(graph, operation_name, variable_definitions, contexts)
     if not graph.steps:
         return None
     if graph.sequential:
@@ -37,8 +42,15 @@ def assemble_plan(
 
 
 class _Assembler:
-    def __init__(self, graph: FetchGraph, operation_name: str | None, variables: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        graph: FetchGraph,
+        operation_name: str | None,
+        variables: Mapping[str, str],
+        contexts: ContextBindings,
+    ) -> None:
         self.graph = graph
+        self.contexts = contexts
         self.operation_name = operation_name
         self.variables = variables
         self.handled: set[int] = set()
@@ -81,7 +93,7 @@ class _Assembler:
 
     def _fetch(self, step: Step) -> PlanNode:
         self.count += 1
-        fetch = _to_fetch(step, self.operation_name, self.count, self.variables)
+        fetch = _to_fetch(step, self.operation_name, self.count, self.variables, self.contexts)
         return Flatten(path=step.flatten_path, node=fetch) if step.is_entity else fetch
 
 
@@ -102,8 +114,16 @@ def _sequence(nodes: list[PlanNode]) -> PlanNode:
     return flat[0] if len(flat) == 1 else Sequence(nodes=tuple(flat))
 
 
-def _to_fetch(step: Step, operation_name: str | None, index: int, variables: Mapping[str, str]) -> Fetch:
+def _to_fetch(
+    step: Step,
+    operation_name: str | None,
+    index: int,
+    variables: Mapping[str, str],
+    contexts: ContextBindings,
+) -> Fetch:
     used = tuple(sorted(step.selection.variables()))
+    # Context variables are declared like the client's but filled by the executor, not forwarded.
+    bound = tuple(v for v in used if v in contexts.rewrites)
     name = f"{operation_name}__{step.graph}__{index}" if operation_name else None
     declarations = [variables[v] for v in used if v in variables]
     selection = step.selection.text()
@@ -120,10 +140,11 @@ def _to_fetch(step: Step, operation_name: str | None, index: int, variables: Map
         operation=f"{head} {body}",
         operation_kind=kind,  # type: ignore[arg-type]
         operation_name=name,
-        variable_usages=used,
+        variable_usages=tuple(v for v in used if v not in contexts.rewrites) if bound else used,
         requires=step.requires.to_selections() if step.is_entity else (),
         input_rewrites=tuple(step.input_rewrites[k] for k in sorted(step.input_rewrites, key=str)),
         output_rewrites=tuple(step.output_rewrites[k] for k in sorted(step.output_rewrites, key=str)),
+        context_rewrites=tuple(r for v in bound for r in contexts.rewrites[v]),
         requires_text=step.requires.text() if step.is_entity else "",
         selection_text=selection,
     )

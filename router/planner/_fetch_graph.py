@@ -3,16 +3,20 @@
 Each step is one request to one subgraph: a root fetch, or an entity fetch at a response path with
 its input (``requires``: ``__typename`` plus key and ``@requires`` fields, written against the
 supergraph), output selection, ``@skip``/``@include`` condition, and rewrites. A jump's step waits
-for every step that produces its inputs, so key chains and ``@requires`` chains order themselves.
+for every step that produces its inputs, so key chains and ``@requires`` chains order themselves;
+a step holding a ``@fromContext`` field also waits for the steps fetching its context values at an
+ancestor (``_context``).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from ._context import NO_BINDINGS, ContextBindings
 from ._operation import OpField, VarCondition
 from ._query_tree import QueryTree, TreeField, TreeFragment, TreeJump, TreeNode
 from ._selection import SelectionSet
+from .errors import PlanningError
 from .nodes import KeyRenamer, Rewrite, ValueSetter
 
 if TYPE_CHECKING:
@@ -171,24 +175,57 @@ def path_with_filter(path: tuple[str, ...], types: tuple[str, ...]) -> tuple[str
     return (*path, segment)
 
 
-def build_fetch_graph(supergraph: Supergraph, tree: QueryTree, operation_kind: OperationKind) -> FetchGraph:
+def build_fetch_graph(
+    supergraph: Supergraph,
+    tree: QueryTree,
+    operation_kind: OperationKind,
+    contexts: ContextBindings = NO_BINDINGS,
+) -> FetchGraph:
     """Turn the query tree into fetch steps (one per root group, one per entity jump, merged by reuse)."""
-    builder = _Builder(supergraph, FetchGraph(sequential=tree.sequential))
+    builder = _Builder(supergraph, FetchGraph(sequential=tree.sequential), contexts)
     for index, group in enumerate(tree.groups):
         common = _common_conditions(group.children)
         step = builder.graph.new_step(
             graph=group.graph, kind=operation_kind, path=(), conditions=common, group=index
         )
         builder.add(step, step.selection, group.children, (), tree.root_type, (), common, internal=False)
+    if contexts:
+        builder.wait_for_context_values()
     return builder.graph
 
 
 class _Builder:
     """Walks the query tree, filling steps' selections and creating a step per entity jump."""
 
-    def __init__(self, supergraph: Supergraph, graph: FetchGraph) -> None:
+    def __init__(self, supergraph: Supergraph, graph: FetchGraph, contexts: ContextBindings) -> None:
         self.supergraph = supergraph
         self.graph = graph
+        self.contexts = contexts
+        self.context_producers: dict[str, set[int]] = {}
+        """context variable -> steps fetching its value at the ancestor."""
+        self.context_consumers: dict[int, set[str]] = {}
+        """step -> context variables its fields take as arguments."""
+
+    def wait_for_context_values(self) -> None:
+        """Make each step with ``@fromContext`` fields wait for the steps fetching the values."""
+        for step_id, variables in sorted(self.context_consumers.items()):
+            step = self.graph.steps[step_id]
+            for variable in sorted(variables):
+                for producer in sorted(self.context_producers.get(variable, ())):
+                    if producer == step_id or step_id in self.graph.ancestors(producer):
+                        raise PlanningError(
+                            f"cannot plan the context value ${variable}: the fetch that reads it"
+                            " would have to wait for itself"
+                        )
+                    step.deps.add(producer)
+
+    def has_context_fields(self, nodes: tuple[TreeNode, ...]) -> bool:
+        for n in nodes:
+            if isinstance(n, TreeField) and n.field.variables & self.contexts.rewrites.keys():
+                return True
+            if isinstance(n, TreeFragment) and self.has_context_fields(n.children):
+                return True
+        return False
 
     def add(
         self,
@@ -221,6 +258,10 @@ class _Builder:
                 )
                 if item.response_key != f.response_key:
                     renames[f.response_key] = item.response_key
+                if self.contexts and f.variables & self.contexts.rewrites.keys():
+                    self.context_consumers.setdefault(step.id, set()).update(
+                        f.variables & self.contexts.rewrites.keys()
+                    )
                 if n.children:
                     if self.is_abstract(f.type_name):
                         # The response shaper types each object by __typename (type conditions).
@@ -237,6 +278,11 @@ class _Builder:
                         internal=internal,
                     )
                     touched |= t
+                if self.contexts and f.alias is not None and f.alias in self.contexts.producers:
+                    variable = self.contexts.producers[f.alias]
+                    self.context_producers.setdefault(variable, set()).add(step.id)
+                    if n.children:
+                        self.context_producers[variable] |= t
             elif isinstance(n, TreeFragment):
                 own = tuple(c for c in n.conditions if c not in strip)
                 tc = n.type_condition
@@ -302,13 +348,25 @@ class _Builder:
         base, filters = path, cast("tuple[str, ...]", ())
         if path and path[-1].startswith("|["):
             base, filters = path[:-1], tuple(path[-1][2:-1].split(","))
-        child = self.graph.entity_step(
-            graph=jump.graph,
-            path=base,
-            conditions=_union(conditions, common),
-            deps=producers,
-            group=step.group,
-        )
+        if self.contexts and self.has_context_fields(jump.children):
+            # Not reused: it gets more dependencies (the context values) once the graph is built,
+            # which could close a cycle through a reused step; the optimizer merges it when safe.
+            child = self.graph.new_step(
+                graph=jump.graph,
+                kind=None,
+                path=base,
+                conditions=_union(conditions, common),
+                group=step.group,
+            )
+            child.deps |= producers
+        else:
+            child = self.graph.entity_step(
+                graph=jump.graph,
+                path=base,
+                conditions=_union(conditions, common),
+                deps=producers,
+                group=step.group,
+            )
         if filters:
             child.filters.update(filters)
         else:

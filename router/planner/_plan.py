@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ._assemble import assemble_plan
-from ._context import reject_context_arguments
+from ._context import bind_context_arguments
 from ._fetch_graph import build_fetch_graph
 from ._query_graph import query_graph
 from ._walk import build_query_tree
@@ -39,11 +39,14 @@ def plan(
     """
     operation = normalize_operation(supergraph, document, operation_name)
     graph = query_graph(supergraph, _relevant(supergraph, override_labels))
-    reject_context_arguments(graph, operation)
+    operation, contexts = bind_context_arguments(graph, operation)
     tree = build_query_tree(graph, operation, timeout=timeout_seconds)
-    fetch_graph = optimize_fetch_graph(build_fetch_graph(supergraph, tree, operation.kind))
+    fetch_graph = optimize_fetch_graph(build_fetch_graph(supergraph, tree, operation.kind, contexts))
     node = assemble_plan(
-        fetch_graph, operation_name=operation.name, variable_definitions=operation.variable_definitions
+        fetch_graph,
+        operation_name=operation.name,
+        variable_definitions=operation.variable_definitions,
+        contexts=contexts,
     )
     return QueryPlan(node=node)
 

@@ -45,6 +45,7 @@ def _node(node: PlanNode, depth: int, lines: list[str]) -> None:
             for label, rewrites in (
                 ("inputRewrites", node.input_rewrites),
                 ("outputRewrites", node.output_rewrites),
+                ("contextRewrites", node.context_rewrites),
             )
             if rewrites
         )

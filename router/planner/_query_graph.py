@@ -7,9 +7,10 @@ Nodes are *(type, subgraph)*. Edges (PLANNER.md, stage 2):
   the same type, or to an ``@interfaceObject`` standing for one of its interfaces;
 - downcasts: the object types an abstract type can be in that subgraph (``possible_types``).
 
-A subgraph whose ``@join__field`` has ``contextArguments`` (``@fromContext``) gets no field edge:
-the planner cannot supply context values yet, so such a field is planned through another subgraph
-when one resolves it plainly, and is listed in ``contextual_fields`` otherwise.
+A subgraph whose ``@join__field`` has ``contextArguments`` (``@fromContext``) gets a *contextual*
+field edge only when no subgraph resolves the field plainly (plain edges are preferred: they need no
+value from an ancestor). Such fields are listed in ``contextual_fields``; like ``@requires`` fields
+they are reached only through an entity jump, whose fetch receives the context values (``_context``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class FieldEdge:
     graph: str
     requires: str | None = None
     provides: str | None = None
+    contextual: bool = False
+    """The subgraph needs ``@fromContext`` arguments for this field: resolvable only by an entity jump."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -69,12 +72,13 @@ class QueryGraph:
                 plain = [g for g in graphs if not ((j := f.join(g)) is not None and j.context_arguments)]
                 if graphs and not plain:
                     contextual.add((t.name, name))
-                for graph in plain:
+                for graph in plain or graphs:
                     join = f.join(graph)
                     self._fields.setdefault((t.name, graph), {})[name] = FieldEdge(
                         graph=graph,
                         requires=join.requires if join else None,
                         provides=join.provides if join else None,
+                        contextual=not plain,
                     )
         self.contextual_fields = frozenset(contextual)
         for t in supergraph.types.values():

@@ -264,8 +264,8 @@ class _Walker:
             found, child_provided = self._provided_field(provided, type_name, s.name)
             if not found:
                 return None
-        elif edge.requires and s.name not in satisfied:
-            return None
+        elif (edge.requires or edge.contextual) and s.name not in satisfied:
+            return None  # needs values sent in a representation: only reachable by an entity jump
         elif edge.provides:
             child_provided = parse_field_set(self.sg, s.type_name, edge.provides)
         else:
@@ -285,11 +285,11 @@ class _Walker:
     ) -> _Planned | None:
         """A field on an interface, kept on the interface when every implementation here resolves it."""
         edge = self.graph.field_edge(type_name, graph, s.name)
-        if edge is None or edge.requires:
+        if edge is None or edge.requires or edge.contextual:
             return None
         for o in self.sg.possible_types(type_name, graph):
             o_edge = self.graph.field_edge(o, graph, s.name)
-            if o_edge is None or o_edge.requires:
+            if o_edge is None or o_edge.requires or o_edge.contextual:
                 return None
         return self._local_field(type_name, graph, s, provided, frozenset(), depth)
 
@@ -372,7 +372,7 @@ class _Walker:
         if not isinstance(s, OpField):
             return False
         edge = self.graph.field_edge(type_name, graph, s.name)
-        return edge is not None and edge.requires is not None
+        return edge is not None and (edge.requires is not None or edge.contextual)
 
     def _group(
         self,
@@ -408,6 +408,8 @@ class _Walker:
                 if edge is not None and edge.requires:
                     requires.extend(parse_field_set(self.sg, target_type, edge.requires))
                     satisfied.add(s.name)
+                elif edge is not None and edge.contextual:
+                    satisfied.add(s.name)  # its context values come with the fetch (``_context``)
         children = self.level(target_type, target_graph, items, None, frozenset(satisfied), depth)
         if children is None:
             return None

@@ -114,6 +114,11 @@ class Fetch:
     ``requires`` is the selection projected out of each object at the Flatten path to form a
     representation, and the operation takes ``$representations: [_Any!]!``.
     ``variable_usages`` names the client variables forwarded with the request.
+    ``context_rewrites`` fill ``@fromContext`` arguments (join spec v0.5 ``contextArguments``): each
+    ``KeyRenamer`` reads, from an entity's position, the value at ``path`` (``..`` goes up one object
+    of the response, ``... on T`` keeps only objects of type T, then response keys) and sends it as the
+    operation variable ``rename_key_to``; several rewrites for one variable are alternatives, the
+    first that finds a value wins.
     """
 
     service_name: str
@@ -124,6 +129,7 @@ class Fetch:
     requires: tuple[Selection, ...] = ()
     input_rewrites: tuple[Rewrite, ...] = ()
     output_rewrites: tuple[Rewrite, ...] = ()
+    context_rewrites: tuple[KeyRenamer, ...] = ()
     # Human-readable selection sets for the text form (the operation stays the source of truth).
     requires_text: str = ""
     selection_text: str = ""
@@ -148,6 +154,8 @@ class Fetch:
             out["inputRewrites"] = [r.to_json() for r in self.input_rewrites]
         if self.output_rewrites:
             out["outputRewrites"] = [r.to_json() for r in self.output_rewrites]
+        if self.context_rewrites:
+            out["contextRewrites"] = [r.to_json() for r in self.context_rewrites]
         return out
 
 

@@ -28,6 +28,8 @@ directive @inaccessible on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ENUM 
 directive @interfaceObject on OBJECT
 directive @authenticated on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
 directive @requiresScopes(scopes: [[String!]!]!) on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
+directive @context(name: String!) repeatable on OBJECT | INTERFACE | UNION
+directive @fromContext(field: String) on ARGUMENT_DEFINITION
 """
 
 

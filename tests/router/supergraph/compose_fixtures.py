@@ -22,11 +22,17 @@ LINK = (
     '"@external", "@requires", "@provides", "@override", "@inaccessible", "@interfaceObject", '
     '"@authenticated", "@requiresScopes", "@tag"])\n'
 )
+# Scenarios using @context/@fromContext need federation v2.8 (which composes to join v0.5).
+CONTEXT_LINK = LINK.replace("v2.7", "v2.8").replace('"@tag"]', '"@tag", "@context", "@fromContext"]')
+
+
+def _link(sdl: str) -> str:
+    return CONTEXT_LINK if "@fromContext" in sdl else LINK
 
 
 def compose(scenario: Path) -> tuple[str, str]:
     subgraphs = [
-        {"name": p.stem, "url": f"http://{p.stem}", "sdl": LINK + p.read_text()}
+        {"name": p.stem, "url": f"http://{p.stem}", "sdl": _link(p.read_text()) + p.read_text()}
         for p in sorted(scenario.glob("*.graphql"))
     ]
     out = subprocess.run(
