@@ -139,7 +139,9 @@ def test_secrets_have_no_usable_default_and_production_mode_is_on() -> None:
 
 def test_dockerfile_is_multi_stage_slim_non_root_with_a_healthcheck() -> None:
     stages = re.findall(r"^FROM (\S+)", DOCKERFILE, re.MULTILINE)
-    assert len(stages) >= 2 and all("slim" in image for image in stages)
+    [default_base] = re.findall(r"^ARG PYTHON_IMAGE=(\S+)", DOCKERFILE, re.MULTILINE)
+    assert len(stages) >= 2 and all(image == "${PYTHON_IMAGE}" for image in stages)
+    assert default_base.endswith("-slim")
     assert re.search(r"^USER (?!root)\S+", DOCKERFILE, re.MULTILINE)
     assert re.search(r"^HEALTHCHECK .*\n?.*health/live", DOCKERFILE, re.MULTILINE)
     assert "COPY --from=build" in DOCKERFILE
