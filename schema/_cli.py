@@ -8,10 +8,12 @@ unreachable subgraph) exit 2 with the message; composition/check failures exit 1
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from ._check import check, format_hints
@@ -69,6 +71,24 @@ def _check_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one short command.
+
+    Importing six Strawberry schemas (and SQLAlchemy, graphql-core) allocates enough to trigger
+    several full collections, each walking every object alive: about a fifth of ``supergraph
+    compose``'s time, to free almost nothing. Reference counting still frees everything else;
+    the collector is restored afterwards, so in-process callers (tests) are unaffected.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _write(path: str, text: str) -> None:
     if path == "-":
         sys.stdout.write(text)
@@ -84,7 +104,8 @@ def main_compose(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         config = load_config(args.config)
-        result = compose(collect_sources(config), federation_version=config.federation_version)
+        with _without_cycle_collection():
+            result = compose(collect_sources(config), federation_version=config.federation_version)
     except SchemaError as exc:
         print(f"supergraph compose: {exc}", file=sys.stderr)
         return 2
@@ -111,9 +132,10 @@ def main_check(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config(args.config)
         supergraph_path = Path(args.supergraph) if args.supergraph else config.root / DEFAULT_OUTPUT
-        report = check(
-            config, supergraph_path=supergraph_path, base=args.base, allow_breaking=args.allow_breaking
-        )
+        with _without_cycle_collection():
+            report = check(
+                config, supergraph_path=supergraph_path, base=args.base, allow_breaking=args.allow_breaking
+            )
     except SchemaError as exc:
         if args.format == "json":
             print(json.dumps({"ok": False, "setupError": str(exc)}, indent=2))

@@ -2,7 +2,8 @@
 
 A hint never fails composition. Each notices something the merge decided silently: an argument,
 input field or input enum value dropped because one subgraph lacks it, an output enum value only
-some subgraphs can return, a field type that differs but is compatible, descriptions that
+some subgraphs can return, a field type that differs but is compatible (nullability, or a
+subtype: an implementation or union member of the merged type), descriptions that
 disagree, an enum nothing uses, an ``@override`` whose old field could go or whose source
 subgraph does not exist. Codes are the ones Apollo's composition documents for the same
 situations (``INCONSISTENT_ARGUMENT_PRESENCE``, ``UNUSED_ENUM_TYPE``, ...), so they can be looked up.
@@ -13,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ._merge import MergedType, Supergraph
+from ._merge import MergedField, MergedType, Supergraph, is_named_subtype
 from ._model import Argument, Field
-from ._typeref import parse_type_ref
+from ._typeref import is_output_subtype, parse_type_ref
 from .rules._common import subgraphs_phrase
 
 __all__ = ["CompositionHint", "collect_hints"]
@@ -89,20 +90,41 @@ def _fields(supergraph: Supergraph, t: MergedType) -> Iterator[CompositionHint]:
     for f in t.fields.values():
         coordinate = f"{t.name}.{f.name}"
         defining = sorted(f.by_graph)
-        differing = [g for g in defining if not f.by_graph[g].external and f.by_graph[g].type != f.type]
-        if differing and all(
-            parse_type_ref(f.by_graph[g].type).same_shape(parse_type_ref(f.type)) for g in differing
-        ):
-            yield _hint(
-                "INCONSISTENT_BUT_COMPATIBLE_FIELD_TYPE",
-                f'Type of field "{coordinate}" is inconsistent but compatible across subgraphs: the supergraph'
-                f' uses "{f.type}" but {subgraphs_phrase(differing)} '
-                + ("defines" if len(differing) == 1 else "define")
-                + f' it as "{f.by_graph[differing[0]].type}".',
-                coordinate,
-            )
+        yield from _compatible_field_types(supergraph, coordinate, f)
         yield from _argument_presence(coordinate, defining, f.by_graph)
         yield from _override(supergraph, t, coordinate, f.by_graph)
+
+
+def _compatible_field_types(
+    supergraph: Supergraph, coordinate: str, f: MergedField
+) -> Iterator[CompositionHint]:
+    """INCONSISTENT_BUT_COMPATIBLE_FIELD_TYPE: some subgraphs return a subtype of the supergraph's
+    type: a non-null form (``String!`` for ``String``), an implementation of its interface or a
+    member of its union (``Book`` for ``Media``), or a list of such. Clients see only the general
+    type, so a subgraph's stronger promise is lost on them."""
+    merged = parse_type_ref(f.type)
+    differing: dict[str, list[str]] = {}
+    for g in sorted(f.by_graph):
+        own = f.by_graph[g]
+        if own.external or own.type == f.type:
+            continue
+        if not is_output_subtype(
+            parse_type_ref(own.type), merged, lambda sub, sup: is_named_subtype(supergraph.types, sub, sup)
+        ):
+            return  # not compatible: an error of rules._types, not a hint
+        differing.setdefault(own.type, []).append(g)
+    if not differing:
+        return
+    defined_as = " and ".join(
+        f'{subgraphs_phrase(graphs)} {"defines" if len(graphs) == 1 else "define"} it as "{own_type}"'
+        for own_type, graphs in differing.items()
+    )
+    yield _hint(
+        "INCONSISTENT_BUT_COMPATIBLE_FIELD_TYPE",
+        f'Type of field "{coordinate}" is inconsistent but compatible across subgraphs: the supergraph'
+        f' uses "{f.type}" but {defined_as}.',
+        coordinate,
+    )
 
 
 def _argument_presence(

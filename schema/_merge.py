@@ -5,9 +5,9 @@ when subgraphs disagree, and leaves judging the disagreement to the rules in
 :mod:`schema.rules`, which see both the subgraphs and this model. That keeps one place that
 decides *what* the supergraph looks like and one module per rule that decides *whether* it may.
 
-Merge semantics follow the federation 2 composition spec: output field types take the most
-permissive nullability (and the most general type where subgraphs return an implementation or
-member of what another returns), argument and input field types the most restrictive; arguments and input
+Merge semantics follow the federation 2 composition spec: an output field takes the most general
+of the subgraphs' types (nullable over non-null, an interface or union over its implementations
+and members), argument and input field types the most restrictive nullability; arguments and input
 fields are intersected; enums are unioned when used only as output, intersected when only as
 input; union members and interface implementations are unioned.
 """
@@ -30,7 +30,7 @@ from ._model import (
     Subgraph,
     TypeKind,
 )
-from ._typeref import merge_input_types, merge_output_types, named_type, output_supertype, parse_type_ref
+from ._typeref import merge_input_types, named_type, output_supertype, parse_type_ref
 
 __all__ = [
     "MergedArgument",
@@ -229,11 +229,8 @@ def _merge_type(merged: MergedType, subgraph: Subgraph, named: NamedType) -> Non
         merged_field = merged.fields.get(f.name)
         if merged_field is None:
             merged_field = merged.fields[f.name] = MergedField(name=f.name, type=f.type)
-        elif not f.external and parse_type_ref(f.type).same_shape(parse_type_ref(merged_field.type)):
-            if all(other.external for other in merged_field.by_graph.values()):
-                merged_field.type = f.type
-            else:
-                merged_field.type = merge_output_types(merged_field.type, f.type)
+        elif not f.external and all(other.external for other in merged_field.by_graph.values()):
+            merged_field.type = f.type  # a resolving definition outranks external ones
         merged_field.by_graph[subgraph.name] = f
         _merge_common(merged_field, f)
         for arg in f.args.values():
@@ -271,11 +268,13 @@ def _settle_output_type(types: dict[str, MergedType], merged_field: MergedField)
 
     Runs once every subgraph's ``implements`` and union members are merged, because whether
     ``Book`` fits ``Media`` is a supergraph fact. The type is one of the subgraphs' own (the one
-    every other fits), as federation never invents a common supertype. Same named type everywhere
-    is the nullability merge done field by field; incompatible types are left for ``rules._types``.
+    every other fits: ``String`` for ``String!``, ``[String]`` for ``[String!]!``), as federation
+    never invents a common supertype: ``[String!]`` and ``[String]!`` have none among themselves,
+    so they are left as they are for ``rules._types`` to report, as Apollo's composer and the
+    oracle do.
     """
     resolved = [fd.type for fd in merged_field.by_graph.values() if not fd.external]
-    if len({named_type(t) for t in resolved}) < 2:
+    if len(set(resolved)) < 2:
         return
     for candidate in resolved:
         if all(

@@ -312,7 +312,9 @@ class _Printer:
             return ["@join__field"]
         type_graphs = sorted(self.supergraph.subgraphs) if t.name == "Query" else sorted(t.by_graph)
         graphs = sorted(f.by_graph)
-        type_differs = any(f.by_graph[g].type != f.type for g in graphs)
+        # Not on Query: the oracle never records a subgraph's own type of a root query field
+        # (Mutation's it does), and a root field's shape never meets another type's in a fetch.
+        type_differs = t.name != "Query" and any(f.by_graph[g].type != f.type for g in graphs)
         overridden = {f.by_graph[g].override for g in graphs if f.by_graph[g].override}
         labels = {
             source: f.by_graph[g].override_label

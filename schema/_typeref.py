@@ -1,10 +1,10 @@
 """Type references as text (``[Int!]!``): parse, compare and merge them.
 
-Federation merges a field's type across subgraphs by nullability: an output field takes the
-most permissive form (nullable wins, so every subgraph's value fits), an argument or input
-field the most restrictive (non-null wins, so every subgraph gets a value). Output types are
-also covariant: a subgraph may return an implementation of the interface (or a member of the
-union) another returns, and the supergraph takes the most general of them (:func:`output_supertype`).
+Federation merges a field's type across subgraphs: an output field takes the most general of
+the subgraphs' types, one every other is a subtype of (:func:`output_supertype`: nullable over
+non-null, an interface or union over its implementations and members, so every subgraph's value
+fits); an argument or input field the most restrictive nullability (non-null wins, so every
+subgraph gets a value).
 That is easiest on a tiny tree of ``("list"|"named", non_null, inner)`` rather than on
 graphql-core nodes.
 """
@@ -18,7 +18,6 @@ __all__ = [
     "TypeRef",
     "is_output_subtype",
     "merge_input_types",
-    "merge_output_types",
     "named_type",
     "output_supertype",
     "parse_type_ref",
@@ -70,11 +69,6 @@ def _merge(a: TypeRef, b: TypeRef, *, non_null_wins: bool) -> TypeRef:
         return TypeRef(non_null=non_null, name=a.name)
     assert a.of_type is not None and b.of_type is not None
     return TypeRef(non_null=non_null, of_type=_merge(a.of_type, b.of_type, non_null_wins=non_null_wins))
-
-
-def merge_output_types(a: str, b: str) -> str:
-    """Supergraph type of an output field defined as ``a`` and ``b``: nullable wins."""
-    return str(_merge(parse_type_ref(a), parse_type_ref(b), non_null_wins=False))
 
 
 def merge_input_types(a: str, b: str) -> str:

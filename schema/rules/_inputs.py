@@ -6,6 +6,11 @@ field that some subgraph lacks an error (``REQUIRED_ARGUMENT_MISSING_IN_SOME_SUB
 ``REQUIRED_INPUT_FIELD_MISSING_IN_SOME_SUBGRAPH``), as are type and default mismatches
 (``FIELD_ARGUMENT_TYPE_MISMATCH``, ``FIELD_TYPE_MISMATCH``, ``*_DEFAULT_MISMATCH``) and an input
 object left with no field (``EMPTY_MERGED_INPUT_TYPE``).
+
+Types may differ only in their outer nullability (``[String]`` and ``[String]!`` merge to the
+latter); a difference inside a list (``[String]`` and ``[String!]``) is a mismatch, as the oracle
+(``@theguild/federation-composition``) has it. Apollo's composer would accept some of those; being
+stricter never yields a supergraph the router cannot serve.
 """
 
 from __future__ import annotations
@@ -15,7 +20,6 @@ from itertools import pairwise
 
 from .._merge import Supergraph
 from .._model import Argument
-from .._typeref import parse_type_ref
 from ..errors import CompositionError
 from ._common import is_required
 
@@ -75,7 +79,7 @@ def _check_values(
                 coordinate=coordinate,
             )
         for (g1, v1), (g2, v2) in pairwise(defined):
-            if not parse_type_ref(v1.type).same_shape(parse_type_ref(v2.type)):
+            if v1.type.removesuffix("!") != v2.type.removesuffix("!"):
                 kind = "argument" if argument else "field"
                 yield CompositionError(
                     code="FIELD_ARGUMENT_TYPE_MISMATCH" if argument else "FIELD_TYPE_MISMATCH",

@@ -13,7 +13,12 @@ field ``f`` is possible
   with it off only the original one), and its ``@requires`` selection is itself resolvable from P;
 - *indirectly* through entity ``@key`` jumps to another subgraph (or to an ``@interfaceObject``)
   that resolves ``f`` directly, where each jump needs its key fields resolvable from where the
-  walk already is (direct fields, or fields other jumps reach: a fixed point per position).
+  walk already is (direct fields, or fields other jumps reach: a fixed point per position);
+- *after a root type re-entry*: a ``Query`` object some field returned (``Viewer.query``, a
+  mutation payload's ``query``) lets the router send a plain query to any subgraph at that path,
+  so every subgraph's query root is an alternative there, with no condition (Apollo's
+  ``RootTypeResolution`` edge, which the router's planner follows too). The pinned oracle does
+  not model it and rejects such sets.
 
 An abstract type is walked through each possible type (``... on Impl``): a subgraph whose view
 of the interface or union lacks ``Impl`` never returns one, so that alternative just ends, while
@@ -125,6 +130,10 @@ class _Resolver:
         self._possible: dict[str, tuple[str, ...]] = {}
         self._provides: dict[tuple[str, str], _Provided | None] = {}
         self._in_progress: set[object] = set()
+        query = supergraph.types.get("Query")
+        self._query_roots: tuple[Position, ...] = (
+            tuple(("Query", g, None) for g in sorted(query.by_graph)) if query is not None else ()
+        )
         #: Times a cycle was cut short; a result computed while this moved is partial, not memoised.
         self._cycles = 0
 
@@ -262,6 +271,26 @@ class _Resolver:
         return result
 
     # -- across subgraphs ----------------------------------------------------------------------
+    def reentry(self, type_name: str) -> tuple[Position, ...]:
+        """Root type re-entry: the query roots an object of ``type_name`` returned by a field can go to.
+
+        Apollo has this edge for every root kind, but the router re-enters only ``Query`` (a plain
+        ``query`` at the object's path); a field returning ``Mutation`` or ``Subscription`` stays
+        in its own subgraph, so accepting more here would compose supergraphs it cannot plan.
+
+        The edge is taken where a field lands (the walk's next state, a key or ``@requires``
+        selection's nested positions), not in ``closure``: every alternative at a ``Query`` then
+        already includes every root, and a closure adding them again would make each root field
+        cost one lookup per subgraph per subgraph.
+        """
+        return self._query_roots if type_name == "Query" else ()
+
+    def with_reentry(self, landed: list[Position]) -> list[Position]:
+        """``landed`` (positions of one type) and the roots re-entry makes alternatives to them."""
+        if not landed:
+            return landed
+        return landed + [r for r in self.reentry(landed[0][0]) if r not in landed]
+
     def targets(self, type_name: str) -> tuple[_Target, ...]:
         """Nodes a key jump from ``type_name`` can land on: its own entity nodes, its ``@interfaceObject``s."""
         cached = self._targets.get(type_name)
@@ -376,7 +405,7 @@ class _Resolver:
                 if not tails:
                     return False
                 if selection.selection_set and not self.selection_resolvable(
-                    tuple(tails), selection.selection_set, labels, top_direct=False
+                    tuple(self.with_reentry(tails)), selection.selection_set, labels, top_direct=False
                 ):
                     return False
             elif isinstance(selection, InlineFragmentNode):
@@ -511,7 +540,9 @@ def _field_steps(
                     landed += [t for t in resolver.reach(p, name, labels) if t not in landed]
             trail = _Trail(name, state.trail)
             if landed:
-                yield _State(step.target, frozenset(landed), labels, state.root, trail)
+                # Taking the re-entry edges up front makes a re-entered ``Query`` a superset of the
+                # operation's root state, which the walk then skips instead of walking it again.
+                yield _State(step.target, frozenset(resolver.with_reentry(landed)), labels, state.root, trail)
             elif f"{merged.name}.{name}" not in reported:
                 reported.add(f"{merged.name}.{name}")
                 yield _error(resolver, state, trail, merged, step.field, labels)

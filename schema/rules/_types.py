@@ -1,11 +1,12 @@
 """Types and field types agree across subgraphs: ``TYPE_KIND_MISMATCH``, ``FIELD_TYPE_MISMATCH``.
 
 A name means one type in the supergraph, so every subgraph must define it as the same kind
-(an ``@interfaceObject`` counts as the interface it stands for), and a field must have the same
-named type and list structure everywhere it is resolved, except that nullability may differ and
-one subgraph may return a subtype (an implementation of the interface, a member of the union)
-of what another returns: the supergraph takes the most general form and records each
-subgraph's own with ``@join__field(type:)``.
+(an ``@interfaceObject`` counts as the interface it stands for), and a field's type where it is
+resolved must be, in every subgraph, a subtype of one subgraph's type (a non-null form, an
+implementation of the interface, a member of the union, a list of such): the supergraph takes
+that most general type and records each subgraph's own with ``@join__field(type:)``. Nullability
+that differs in opposite directions at two levels (``[String!]`` and ``[String]!``) has no such
+type, so it is a mismatch.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 from itertools import pairwise
 
 from .._merge import Supergraph, is_named_subtype
-from .._typeref import output_supertype, parse_type_ref
+from .._typeref import output_supertype
 from ..errors import CompositionError
 from ._common import KIND_NAMES
 
@@ -60,13 +61,12 @@ def check_types(supergraph: Supergraph) -> Iterator[CompositionError]:
 
 
 def _compatible(supergraph: Supergraph, merged: str, a: str, b: str) -> bool:
-    """Same shape (nullability aside), or both fit the supergraph's type (covariant output types).
+    """Both fit the supergraph's type (which is one of the subgraphs' own, see ``_merge``).
 
     Checked against the merged type rather than pairwise: ``Book`` and ``Movie`` from two
-    subgraphs are fine when a third returns ``Media``.
+    subgraphs are fine when a third returns ``Media``, and so are ``[String!]`` and ``[String]!``
+    when a third returns ``[String]``; alone, those two have no common type and do not compose.
     """
-    if parse_type_ref(a).same_shape(parse_type_ref(b)):
-        return True
     return all(
         output_supertype(merged, t, lambda sub, sup: is_named_subtype(supergraph.types, sub, sup)) == merged
         for t in (a, b)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 from pathlib import Path
@@ -64,6 +65,14 @@ def test_compose_reports_errors_and_exits_one(repo: Path, capsys: pytest.Capture
     (repo / "subgraphs" / "reviews.graphql").write_text(REVIEWS.replace("body: String", "body: Missing"))
     assert main_compose(["--config", str(repo / "supergraph.yaml")]) == 1
     assert "[INVALID_GRAPHQL] [reviews] Unknown type 'Missing'" in capsys.readouterr().err
+
+
+def test_compose_and_check_leave_the_garbage_collector_as_they_found_it(repo: Path) -> None:
+    """They pause cyclic collection while they run (it only costs a short command time)."""
+    assert gc.isenabled()
+    assert main_compose(["--config", str(repo / "supergraph.yaml")]) == 0
+    assert main_compose(["--config", str(repo / "nope.yaml")]) == 2
+    assert gc.isenabled()
 
 
 def test_compose_exits_two_on_a_missing_config(tmp_path: Path) -> None:

@@ -103,3 +103,44 @@ def test_sibling_implementations_merge_when_a_third_subgraph_returns_their_inter
     assert result.ok, result.errors
     assert result.supergraph_sdl is not None
     assert '  fav: Media @join__field(graph: A, type: "Book")' in result.supergraph_sdl
+
+
+def test_a_root_query_field_records_no_subgraph_type_but_a_mutation_field_does() -> None:
+    """As the oracle prints them: a Query field's ``@join__field`` never carries ``type:``."""
+    media = 'interface Media { id: ID! }\ntype Book implements Media @key(fields: "id") { id: ID! }\n'
+    result = compose(
+        [
+            SubgraphSource(
+                name=name,
+                url=f"http://{name}",
+                sdl=LINK
+                + media
+                + f"type Query {{ featured: {returned} @shareable {name}: Int }}\n"
+                + f"type Mutation {{ publish: {returned} @shareable }}",
+            )
+            for name, returned in (("a", "Media"), ("b", "Book!"))
+        ]
+    )
+    assert result.ok, result.errors
+    assert result.supergraph_sdl is not None
+    assert "  featured: Media\n" in result.supergraph_sdl
+    assert (
+        '  publish: Media @join__field(graph: A, type: "Media") @join__field(graph: B, type: "Book!")'
+        in result.supergraph_sdl
+    )
+
+
+def test_nullability_differing_in_opposite_directions_at_two_levels_is_a_mismatch() -> None:
+    result = compose(
+        [
+            SubgraphSource(
+                name=name, url=f"http://{name}", sdl=LINK + f"type Query {{ tags: {t} @shareable }}"
+            )
+            for name, t in (("a", "[String!]"), ("b", "[String]!"))
+        ]
+    )
+    assert [e.code for e in result.errors] == ["FIELD_TYPE_MISMATCH"]
+    assert (
+        'it has type "[String!]" in subgraph "a" but type "[String]!" in subgraph "b"'
+        in result.errors[0].message
+    )

@@ -71,6 +71,39 @@ def test_compatible_but_different_field_types_are_hinted() -> None:
     assert '"String"' in hints[0].message and '"String!"' in hints[0].message
 
 
+def test_a_subgraph_returning_an_implementation_of_the_merged_interface_is_hinted() -> None:
+    media = "interface Media { id: ID! } type Book implements Media @shareable { id: ID! }"
+    hints = _hints(
+        a=f'type Query {{ t: T }} type T @key(fields: "id") {{ id: ID! fav: Media @shareable }} {media}',
+        b=f'type T @key(fields: "id") {{ id: ID! fav: Book @shareable }} {media}',
+    )
+    assert _codes(hints) == [("INCONSISTENT_BUT_COMPATIBLE_FIELD_TYPE", "T.fav")]
+    assert 'the supergraph uses "Media" but subgraph "b" defines it as "Book"' in hints[0].message
+
+
+def test_a_subgraph_returning_a_member_of_the_merged_union_is_hinted() -> None:
+    union = "type Book @shareable { id: ID! } type Movie @shareable { id: ID! } union Result = Book | Movie"
+    hints = _hints(
+        a=f"type Query {{ first: Result @shareable }} {union}",
+        b=f"type Query {{ first: Book! @shareable }} {union}",
+    )
+    assert _codes(hints) == [("INCONSISTENT_BUT_COMPATIBLE_FIELD_TYPE", "Query.first")]
+    assert 'subgraph "b" defines it as "Book!"' in hints[0].message
+
+
+def test_each_differing_subgraph_type_is_named_in_the_hint() -> None:
+    hints = _hints(
+        a='type Query { t: T } type T @key(fields: "id") { id: ID! tags: [String!] @shareable }',
+        b='type T @key(fields: "id") { id: ID! tags: [String]! @shareable }',
+        c='type T @key(fields: "id") { id: ID! tags: [String] @shareable }',
+    )
+    assert _codes(hints) == [("INCONSISTENT_BUT_COMPATIBLE_FIELD_TYPE", "T.tags")]
+    assert hints[0].message.endswith(
+        'the supergraph uses "[String]" but subgraph "a" defines it as "[String!]" and subgraph "b"'
+        ' defines it as "[String]!".'
+    )
+
+
 def test_differing_descriptions_are_hinted() -> None:
     hints = _hints(
         a='type Query { t: T } "A thing" type T @key(fields: "id") { id: ID! }',

@@ -7,13 +7,14 @@ oracle also names) and the cases where we are exact and the pinned oracle is not
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from schema import SubgraphSource, compose
 
-from ._testkit import load_fixture_sets
+from ._testkit import load_fixture_sets, normalize_supergraph
 
 LINK = (
     'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7",'
@@ -118,3 +119,29 @@ def test_a_requires_is_satisfiable_when_its_fields_are_two_key_jumps_away() -> N
         )
     )
     assert result.ok, result.errors
+
+
+def test_the_routers_root_reentry_fixture_composes_to_the_supergraph_the_oracle_writes_without_validation() -> (
+    None
+):
+    """Fields returning ``Query`` re-enter every subgraph's query root (Apollo's composer agrees).
+
+    ``tests/fixtures/root_reentry`` is composed by the oracle with its satisfiability rule off,
+    which rejects ``{ viewer { query { latestReviews { id } } } }``; we accept it and must write
+    the same supergraph and API schema.
+    """
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    scenario = fixtures / "root_reentry"
+    result = compose(
+        [
+            SubgraphSource(name=p.stem, url=f"http://{p.stem}", sdl=LINK + p.read_text())
+            for p in sorted(scenario.glob("*.graphql"))
+        ]
+    )
+    assert result.ok, result.errors
+    assert result.supergraph_sdl is not None and result.api_schema_sdl is not None
+    for ours, theirs in (
+        (result.supergraph_sdl, fixtures / "root_reentry.graphql"),
+        (result.api_schema_sdl, fixtures / "root_reentry.api.graphql"),
+    ):
+        assert normalize_supergraph(ours) == normalize_supergraph(theirs.read_text())
