@@ -13,27 +13,24 @@ import strawberry
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from graphql import GraphQLError
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncSession
-from strawberry.extensions import MaskErrors
 from strawberry.fastapi import GraphQLRouter
 
 from .auth import TokenService
 from .cache import EntityCache, open_entity_cache
-from .context import get_context
 from .database import Database
-from .errors import is_client_error
+from .dependencies import get_context
 from .logs import AccessLogMiddleware
 from .metrics import MetricsMiddleware, SubgraphMetrics
 from .service import ServiceClient
 from .settings import SubgraphSettings, database_url_for
 from .tracing import TracingMiddleware, instrument_engine, subgraph_tracer
 
-__all__ = ["SubgraphSpec", "create_subgraph_app", "federated_schema"]
+__all__ = ["SubgraphSpec", "create_subgraph_app"]
 
 log = logging.getLogger("subgraphs")
 
@@ -41,46 +38,6 @@ Seeder = Callable[[AsyncSession, SubgraphSettings], Awaitable[None]]
 #: Something that runs beside the app for its whole life (outbox relay, event consumer): entered
 #: after the schema and seed are in place, exited in reverse order before the database closes.
 Background = Callable[[FastAPI], AbstractAsyncContextManager[None]]
-
-
-def federated_schema(
-    *, query: type, mutation: type | None = None, types: tuple[type, ...] = ()
-) -> strawberry.federation.Schema:
-    """A Strawberry federation v2.9 schema whose unexpected errors are masked (no internals leak)."""
-    return _Schema(
-        query=query,
-        mutation=mutation,
-        types=types,
-        federation_version="2.9",
-        # A factory, not an instance: Strawberry builds a fresh extension per request.
-        extensions=[
-            lambda: _MaskUnexpectedErrors(should_mask_error=lambda error: not is_client_error(error))
-        ],
-    )
-
-
-class _Schema(strawberry.federation.Schema):
-    """Logs only what needs a developer: a client's mistake (bad input, wrong password) is an
-    answer, not an incident, so it gets no stack trace in the log."""
-
-    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
-        unexpected = []
-        for error in errors:
-            if is_client_error(error):
-                log.debug("client error: %s (%s)", error.message, (error.extensions or {}).get("code"))
-            else:
-                unexpected.append(error)
-        if unexpected:
-            super().process_errors(unexpected, execution_context)
-
-
-class _MaskUnexpectedErrors(MaskErrors):
-    """Strawberry's masking drops ``extensions``; clients (and the router) still get a code."""
-
-    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        masked = super().anonymise_error(error)
-        masked.extensions = {"code": "INTERNAL_SERVER_ERROR"}
-        return masked
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -20,6 +20,10 @@ The router verifies the client's token once and forwards the verified claims in
 ``X-Supergraph-Claims``, a compact JWS (HS256 under ``INTERNAL_CLAIMS_SECRET``, audience
 ``subgraphs``, a minute of life). :meth:`TokenService.decode_internal` is the only way a subgraph
 accepts it: an unsigned, forged or expired one is rejected, never trusted.
+
+python-jose (with the cryptography it loads) is imported inside the functions that sign and
+verify: importing a subgraph's schema (``supergraph compose``) reaches this module for
+``InvalidToken`` and ``Viewer`` only.
 """
 
 from __future__ import annotations
@@ -30,11 +34,10 @@ import json
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from jose import ExpiredSignatureError, JWTError, jwk, jwt
-
-from .settings import SubgraphSettings
+if TYPE_CHECKING:
+    from .settings import SubgraphSettings
 
 __all__ = [
     "INTERNAL_AUDIENCE",
@@ -162,6 +165,8 @@ class TokenService:
         return token, claims
 
     def decode(self, token: str, *, expected: TokenType) -> Claims:
+        from jose import JWTError, jwt
+
         try:
             header = jwt.get_unverified_header(token)
         except JWTError as exc:
@@ -189,6 +194,8 @@ class TokenService:
 
     def decode_internal(self, value: str) -> InternalClaims:
         """The router's ``X-Supergraph-Claims``: verified with the internal secret, HS256 only."""
+        from jose import JWTError, jwt
+
         try:
             header = jwt.get_unverified_header(value)
         except JWTError as exc:
@@ -233,6 +240,8 @@ class TokenService:
     def _verified(
         self, token: str, key: Any, algorithm: str, audience: str, issuer: str, *, leeway: int | None = None
     ) -> dict[str, Any]:
+        from jose import ExpiredSignatureError, JWTError, jwt
+
         try:
             payload: dict[str, Any] = jwt.decode(
                 token,
@@ -255,6 +264,8 @@ class TokenService:
         return payload
 
     def _encode(self, claims: dict[str, Any], ttl: int) -> str:
+        from jose import jwt
+
         now = int(time.time())
         payload = {
             **claims,
@@ -280,6 +291,8 @@ class TokenService:
 
 def _key(pem: str, algorithm: str, *, private: bool) -> _Key:
     """A configured PEM as a key: its public JWK and RFC 7638 thumbprint as ``kid``."""
+    from jose import jwk
+
     try:
         constructed = jwk.construct(pem, algorithm)
         public = constructed.public_key() if private else constructed

@@ -9,27 +9,33 @@ to fall back: a forged router header must not turn into anything but UNAUTHENTIC
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from typing import Annotated, Any, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from aiodataloader import DataLoader
-from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession
-from strawberry.fastapi import BaseContext
-
-from .auth import INTERNAL_CLAIMS_HEADER, InvalidToken, TokenService, Viewer
+from .auth import INTERNAL_CLAIMS_HEADER, InvalidToken, Viewer
 from .errors import Forbidden, Unauthenticated
-from .service import ServiceClient
-from .settings import SubgraphSettings
 
-__all__ = ["SubgraphContext", "get_context", "get_session", "viewer_from_request"]
+if TYPE_CHECKING:
+    from aiodataloader import DataLoader
+    from sqlalchemy.ext.asyncio import AsyncSession
+    from starlette.requests import Request
+
+    from .auth import TokenService
+    from .service import ServiceClient
+    from .settings import SubgraphSettings
+
+__all__ = ["SubgraphContext", "authenticate_request", "viewer_from_request"]
 
 L = TypeVar("L", bound="DataLoader[Any, Any]")
 
 
-class SubgraphContext(BaseContext):
+class SubgraphContext:
     """What resolvers get as ``info.context``. Loaders live for one request only, so batching and
-    caching never leak data between users."""
+    caching never leak data between users.
+
+    Not a ``strawberry.fastapi.BaseContext`` itself: that import pulls in FastAPI, which a schema
+    (and so ``supergraph compose``) does not need. The app's context getter builds the subclass
+    that is one (``dependencies.RequestContext``)."""
 
     def __init__(
         self,
@@ -78,11 +84,14 @@ class SubgraphContext(BaseContext):
 
 def viewer_from_request(request: Request, tokens: TokenService) -> tuple[Viewer | None, str | None]:
     """The viewer of the request: (viewer, None), (None, reason) or (None, None) for anonymous."""
-    viewer, error, _ip = _authenticate(request, tokens)
+    viewer, error, _ip = authenticate_request(request, tokens)
     return viewer, error
 
 
-def _authenticate(request: Request, tokens: TokenService) -> tuple[Viewer | None, str | None, str | None]:
+def authenticate_request(
+    request: Request, tokens: TokenService
+) -> tuple[Viewer | None, str | None, str | None]:
+    """(viewer, auth error, client IP) of the request; the IP is the router-vouched one if any."""
     peer = request.client.host if request.client is not None else None
     internal = request.headers.get(INTERNAL_CLAIMS_HEADER)
     if internal is not None:
@@ -108,25 +117,3 @@ def _bearer(request: Request, tokens: TokenService) -> tuple[Viewer | None, str 
     except InvalidToken as exc:
         return None, f"the access token is not valid ({exc})"
     return Viewer(user_id=claims.subject, role=claims.role, scopes=claims.scopes), None
-
-
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with request.app.state.database.session() as session:
-        yield session
-
-
-async def get_context(
-    request: Request, session: Annotated[AsyncSession, Depends(get_session)]
-) -> SubgraphContext:
-    state = request.app.state
-    viewer, auth_error, client_ip = _authenticate(request, state.tokens)
-    return SubgraphContext(
-        session=session,
-        settings=state.settings,
-        services=state.services,
-        tokens=state.tokens,
-        viewer=viewer,
-        auth_error=auth_error,
-        state=state,
-        client_ip=client_ip,
-    )

@@ -64,7 +64,6 @@ from sqlalchemy.orm import Session
 from .bus import OutgoingMessage, PublishFailed, RetryPolicy, open_event_bus
 from .database import Database
 from .events import Event, EventPayload, new_event
-from .settings import SubgraphSettings, database_url_for
 from .tracing import context_of, current_traceparent, subgraph_tracer, traceparent_of
 
 if TYPE_CHECKING:
@@ -73,6 +72,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from .bus import EventBus
+    from .settings import SubgraphSettings
 
 __all__ = ["OUTBOX_TABLE", "OutboxRelay", "outbox_relay", "outbox_table", "record_event", "run_relay"]
 
@@ -438,6 +438,10 @@ async def run_relay(
     ``EVENT_BUS_URL``) and creates the outbox table if the subgraph has not yet. Needs RabbitMQ:
     the in-process bus reaches only consumers inside the same process.
     """
+    # Imported here: a schema import (``supergraph compose``) reaches this module for
+    # ``outbox_table`` and must not pay for pydantic-settings.
+    from .settings import SubgraphSettings, database_url_for
+
     settings = settings or SubgraphSettings()
     if not settings.event_bus_url or settings.event_bus_url == "memory://":
         raise RuntimeError(

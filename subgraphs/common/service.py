@@ -1,4 +1,5 @@
-"""Internal service-to-service REST: the calling client and the receiving guard.
+"""Internal service-to-service REST: the calling client (the receiving guard is
+``dependencies.require_service_token``).
 
 Calls go over one pooled ``httpx.AsyncClient`` per app (created in the lifespan, injectable for
 tests), carry the service token, time out, and retry idempotent calls a bounded number of times with
@@ -9,17 +10,17 @@ a client-facing error.
 from __future__ import annotations
 
 import asyncio
-import hmac
-from typing import Any
-
-import httpx
-from fastapi import Header, HTTPException, Request
+from typing import TYPE_CHECKING, Any
 
 from .logs import REQUEST_ID_HEADER, current_request_id
-from .settings import SubgraphSettings
 from .tracing import current_traceparent
 
-__all__ = ["SERVICE_TOKEN_HEADER", "ServiceCallFailed", "ServiceClient", "require_service_token"]
+if TYPE_CHECKING:
+    import httpx
+
+    from .settings import SubgraphSettings
+
+__all__ = ["SERVICE_TOKEN_HEADER", "ServiceCallFailed", "ServiceClient"]
 
 SERVICE_TOKEN_HEADER = "X-Service-Token"
 _RETRYABLE_STATUS = {502, 503, 504}
@@ -37,6 +38,10 @@ class ServiceClient:
     """Calls other subgraphs' ``/internal/v1`` routes."""
 
     def __init__(self, *, settings: SubgraphSettings, http: httpx.AsyncClient) -> None:
+        # httpx is imported where it is used: schemas import this module for ServiceCallFailed
+        # only, and ``supergraph compose`` imports schemas.
+        import httpx
+
         self._settings = settings
         self._http = http
         self._headers = {SERVICE_TOKEN_HEADER: settings.service_token}
@@ -55,6 +60,8 @@ class ServiceClient:
     ) -> httpx.Response:
         """Send one request; 4xx answers are returned for the caller to interpret, 5xx and
         transport errors are retried when ``idempotent`` (default: GET/PUT/DELETE) and then raise."""
+        import httpx
+
         url = self._settings.service_url(service) + path
         if idempotent is None:
             idempotent = method.upper() in {"GET", "PUT", "DELETE", "HEAD"}
@@ -94,12 +101,3 @@ class ServiceClient:
         if traceparent is not None:
             headers["traceparent"] = traceparent
         return headers
-
-
-async def require_service_token(request: Request, x_service_token: str | None = Header(default=None)) -> None:
-    """FastAPI dependency guarding ``/internal/v1`` routes (constant-time comparison)."""
-    expected: str = request.app.state.settings.service_token
-    if x_service_token is None:
-        raise HTTPException(status_code=401, detail=f"missing {SERVICE_TOKEN_HEADER} header")
-    if not hmac.compare_digest(x_service_token.encode(), expected.encode()):
-        raise HTTPException(status_code=401, detail="invalid service token")

@@ -67,6 +67,14 @@ class SubgraphSettings(BaseSettings):
     #: Failed logins per email (and, x4, per client IP) within the window before TOO_MANY_ATTEMPTS.
     login_max_failures: int = Field(default=5, ge=1)
     login_failure_window_seconds: int = Field(default=900, gt=0)
+    #: Registrations per client IP within the window before TOO_MANY_ATTEMPTS.
+    register_max_per_ip: int = Field(default=20, ge=1)
+    register_window_seconds: int = Field(default=3600, gt=0)
+    #: Where the sign-in throttles keep their windows so every users replica shares them
+    #: (subgraphs/users/throttle.py): unset = ``cache_redis_url``; neither = in process.
+    throttle_redis_url: str | None = None
+    #: Prepended to the throttles' keys; unset = ``cache_key_prefix`` + ``throttle:``.
+    throttle_key_prefix: str | None = None
 
     service_token: str = DEV_SERVICE_TOKEN
     service_timeout_seconds: float = Field(default=5.0, gt=0)

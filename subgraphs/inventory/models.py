@@ -12,15 +12,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from subgraphs.common import SubgraphSettings, outbox_table
+from subgraphs.common import outbox_table
 
 from . import events
+
+if TYPE_CHECKING:
+    from subgraphs.common import SubgraphSettings
 
 __all__ = [
     "Base",

@@ -14,8 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from pydantic import BaseModel, Field, model_validator
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from subgraphs.common import require_service_token
-from subgraphs.common.context import get_session
+from subgraphs.common import get_session, require_service_token
 
 from .loaders import invalidate_stock
 from .models import (

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     CheckConstraint,
@@ -26,9 +27,12 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, aliased, mapped_column, relationship
 
-from subgraphs.common import SubgraphSettings, outbox_table
+from subgraphs.common import outbox_table
 
 from . import events
+
+if TYPE_CHECKING:
+    from subgraphs.common import SubgraphSettings
 
 __all__ = [
     "TRANSITIONS",

@@ -9,9 +9,8 @@ released again (the compensation), so stock is never held for an order that does
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import strawberry
 
 from subgraphs.common import (
@@ -38,6 +37,9 @@ from .types import (
     User,
     can_see,
 )
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["Mutation", "Query", "schema"]
 

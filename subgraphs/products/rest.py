@@ -8,8 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from subgraphs.common import MAX_PAGE_SIZE, require_service_token
-from subgraphs.common.context import get_session
+from subgraphs.common import MAX_PAGE_SIZE, get_session, require_service_token
 
 from .models import products_by_ids
 

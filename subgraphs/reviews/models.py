@@ -11,16 +11,19 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import CheckConstraint, DateTime, Integer, String, Text, UniqueConstraint, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, aliased, mapped_column
 
-from subgraphs.common import SubgraphSettings, outbox_table
+from subgraphs.common import outbox_table
 
 from . import events
+
+if TYPE_CHECKING:
+    from subgraphs.common import SubgraphSettings
 
 __all__ = [
     "Base",

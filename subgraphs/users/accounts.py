@@ -6,13 +6,10 @@ was rotated can only be a stolen copy or a replay, so the whole family is revoke
 sign in again (reuse detection, OAuth 2.0 Security BCP RFC 9700 section 4.14.2). ``logout`` revokes
 the family. Only token ids are stored, never the tokens themselves.
 
-Failed logins are throttled per email and per client IP (a sliding window, :class:`LoginThrottle`):
-past the limit a login is refused with TOO_MANY_ATTEMPTS and a retry-after hint *before* the
-password is checked, so guessing costs the attacker time, not us hashing work. The counts are kept in
-memory per process: no schema change, no write per failed login, and a restart forgetting them is
-acceptable for a throttle (unlike for the refresh-token records). With several users replicas the
-effective limit is multiplied by the replica count; a shared store (the users database or Redis)
-would be the next step when that matters.
+Logins are throttled per email and per client IP, registrations per client IP (sliding windows,
+see throttle.py): past the limit an attempt is refused with TOO_MANY_ATTEMPTS and a retry-after hint
+*before* the password is hashed or checked, so guessing costs the attacker time, not us hashing
+work. With Redis configured the windows are shared by every users replica.
 
 Argon2 hashing is CPU-bound for tens of milliseconds by design, so it runs in a worker thread and
 never blocks the event loop.
@@ -21,12 +18,8 @@ never blocks the event loop.
 from __future__ import annotations
 
 import asyncio
-import math
 import re
-import time
 import uuid
-from collections import OrderedDict, deque
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -36,10 +29,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from subgraphs.common import (
     BadUserInput,
-    ClientError,
     Conflict,
     InvalidToken,
-    SubgraphSettings,
     Unauthenticated,
 )
 
@@ -57,11 +48,12 @@ from .models import (
     set_password_hash,
     users_by_ids,
 )
+from .throttle import LoginThrottle, RegistrationThrottle, TooManyAttempts
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
-    from subgraphs.common import TokenService
+    from subgraphs.common import SubgraphSettings, TokenService
 
 __all__ = [
     "MAX_PASSWORD_LENGTH",
@@ -69,6 +61,7 @@ __all__ = [
     "ROLE_SCOPES",
     "LoginThrottle",
     "Passwords",
+    "RegistrationThrottle",
     "SignIn",
     "TooManyAttempts",
     "login",
@@ -104,82 +97,6 @@ ROLE_SCOPES: dict[str, tuple[str, ...]] = {Role.CUSTOMER.value: (), Role.ADMIN.v
 _COMMON_PASSWORDS = frozenset(
     {"password123", "password1234", "qwertyuiop", "1234567890", "12345678910", "iloveyou123", "letmein123"}
 )
-
-
-class TooManyAttempts(ClientError):
-    """TOO_MANY_ATTEMPTS, with ``retryAfter`` (seconds) in the extensions."""
-
-    code = "TOO_MANY_ATTEMPTS"
-
-
-class LoginThrottle:
-    """Failed logins in a sliding window per email and per client IP (in memory, bounded).
-
-    An IP gets four times the per-email budget: several people can share one address (an office, a
-    NAT), while one account being guessed is the attack this stops.
-    """
-
-    def __init__(
-        self,
-        *,
-        max_failures: int,
-        window_seconds: float,
-        clock: Callable[[], float] = time.monotonic,
-        max_keys: int = 100_000,
-    ) -> None:
-        self._limits = {"email": max_failures, "ip": max_failures * 4}
-        self._window = window_seconds
-        self._clock = clock
-        self._max_keys = max_keys
-        self._failures: OrderedDict[tuple[str, str], deque[float]] = OrderedDict()
-
-    @classmethod
-    def from_settings(cls, settings: SubgraphSettings) -> LoginThrottle:
-        return cls(
-            max_failures=settings.login_max_failures, window_seconds=settings.login_failure_window_seconds
-        )
-
-    def check(self, email: str, ip: str | None) -> None:
-        """Raise TooManyAttempts when the email or the IP used up its failures in the window."""
-        now = self._clock()
-        retry_after = 0.0
-        for key in self._keys(email, ip):
-            times = self._recent(key, now)
-            if times is not None and len(times) >= self._limits[key[0]]:
-                retry_after = max(retry_after, times[0] + self._window - now)
-        if retry_after > 0:
-            seconds = max(1, math.ceil(retry_after))
-            raise TooManyAttempts(
-                f"Too many failed sign-in attempts; try again in {seconds} seconds.", retryAfter=seconds
-            )
-
-    def failed(self, email: str, ip: str | None) -> None:
-        now = self._clock()
-        for key in self._keys(email, ip):
-            times = self._failures.get(key)
-            if times is None:
-                times = self._failures[key] = deque()
-            times.append(now)
-            self._failures.move_to_end(key)
-        while len(self._failures) > self._max_keys:
-            self._failures.popitem(last=False)
-
-    def succeeded(self, email: str) -> None:
-        self._failures.pop(("email", email), None)
-
-    def _keys(self, email: str, ip: str | None) -> list[tuple[str, str]]:
-        return [("email", email)] + ([("ip", ip)] if ip else [])
-
-    def _recent(self, key: tuple[str, str], now: float) -> deque[float] | None:
-        times = self._failures.get(key)
-        if times is None:
-            return None
-        while times and times[0] <= now - self._window:
-            times.popleft()
-        if not times:
-            del self._failures[key]
-            return None
-        return times
 
 
 class Passwords:
@@ -266,8 +183,13 @@ async def register(
     email: str,
     name: str,
     password: str,
+    throttle: RegistrationThrottle | None = None,
+    client_ip: str | None = None,
 ) -> SignIn:
-    """Create a customer account and sign it in. Taken email -> CONFLICT; bad input -> BAD_USER_INPUT."""
+    """Create a customer account and sign it in. Taken email -> CONFLICT; bad input -> BAD_USER_INPUT;
+    too many registrations from the client's address -> TOO_MANY_ATTEMPTS (checked first)."""
+    if throttle is not None:
+        await throttle.begin(client_ip)
     email = normalize_email(email)
     name = _check_name(name)
     _check_password(password, email)
@@ -307,20 +229,16 @@ async def login(
     if len(password) > MAX_PASSWORD_LENGTH:
         # No account has a longer one; refusing it early keeps a hostile input from costing a hash.
         raise Unauthenticated(BAD_CREDENTIALS)
-    if throttle is not None:
-        throttle.check(email, client_ip)
+    # Counted as a failure from here on (so concurrent guesses count at once) until it succeeds.
+    attempt = await throttle.begin(email, client_ip) if throttle is not None else None
     user = await find_user_by_email(session, email)
     if user is None:
         await passwords.verify_decoy(password)
-        if throttle is not None:
-            throttle.failed(email, client_ip)
         raise Unauthenticated(BAD_CREDENTIALS)
     if not await passwords.verify(user.password_hash, password):
-        if throttle is not None:
-            throttle.failed(email, client_ip)
         raise Unauthenticated(BAD_CREDENTIALS)
-    if throttle is not None:
-        throttle.succeeded(email)
+    if throttle is not None and attempt is not None:
+        await throttle.succeeded(attempt)
     if passwords.needs_rehash(user.password_hash):
         # The configured cost changed since this hash was made: upgrade it while we know the password.
         await set_password_hash(session, user.id, await passwords.hash(password))

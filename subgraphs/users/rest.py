@@ -10,8 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from subgraphs.common import require_service_token
-from subgraphs.common.context import get_session
+from subgraphs.common import get_session, require_service_token
 
 from .models import users_by_ids
 

@@ -69,7 +69,14 @@ class Mutation:
     async def register(self, info: Info, email: str, name: str, password: str) -> AuthPayload:
         ctx = info.context
         sign_in = await accounts.register(
-            ctx.session, _passwords(info), ctx.tokens, email=email, name=name, password=password
+            ctx.session,
+            _passwords(info),
+            ctx.tokens,
+            email=email,
+            name=name,
+            password=password,
+            throttle=ctx.state.registration_throttle,
+            client_ip=ctx.client_ip,
         )
         return AuthPayload.from_sign_in(sign_in)
 

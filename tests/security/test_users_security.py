@@ -11,6 +11,7 @@ import pytest
 
 from router.server._auth import RouterAuth
 from subgraphs.users.accounts import LoginThrottle, TooManyAttempts
+from subgraphs.users.throttle import MemoryWindows
 
 from ..subgraphs.harness import System, start_system
 from .keys import rsa_pem
@@ -77,24 +78,25 @@ async def test_one_client_ip_guessing_many_accounts_is_throttled(users: System) 
     assert code(await login(users, "bob@example.com", "bob-password-1", client_ip="192.0.2.1")) is None
 
 
-def test_throttle_window_slides() -> None:
+async def test_throttle_window_slides() -> None:
     now = [0.0]
-    throttle = LoginThrottle(max_failures=2, window_seconds=60, clock=lambda: now[0])
-    throttle.failed("a@example.com", None)
+    throttle = LoginThrottle(max_failures=2, window_seconds=60, windows=MemoryWindows(clock=lambda: now[0]))
+    await throttle.begin("a@example.com", None)
     now[0] = 30
-    throttle.failed("a@example.com", None)
+    await throttle.begin("a@example.com", None)
     with pytest.raises(TooManyAttempts) as info:
-        throttle.check("a@example.com", None)
+        await throttle.begin("a@example.com", None)
     assert info.value.extensions == {"code": "TOO_MANY_ATTEMPTS", "retryAfter": 30}
     now[0] = 61  # the first failure left the window
-    throttle.check("a@example.com", None)
+    await throttle.begin("a@example.com", None)
 
 
-def test_throttle_memory_is_bounded() -> None:
-    throttle = LoginThrottle(max_failures=1, window_seconds=60, max_keys=10)
+async def test_throttle_memory_is_bounded() -> None:
+    windows = MemoryWindows(max_keys=10)
+    throttle = LoginThrottle(max_failures=1, window_seconds=60, windows=windows)
     for index in range(1000):
-        throttle.failed(f"user{index}@example.com", None)
-    assert len(throttle._failures) <= 10
+        await throttle.begin(f"user{index}@example.com", None)
+    assert len(windows) <= 10
 
 
 @pytest.mark.parametrize(
