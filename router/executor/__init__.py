@@ -13,11 +13,12 @@ from ._execute import PlanResult, execute_plan
 from ._fetch import FetchObserver, SubgraphClient, SubgraphResponse
 from ._gateway import Gateway, Planner, SupergraphView
 from ._operation import DocumentRule
+from ._policies import Policies
 from ._possible_types import PossibleTypes
 from ._response_errors import client_error
 from ._retry import RetryPolicy
 from ._shape import shape_response
-from ._transport import PooledTransport
+from ._transport import PooledTransport, RawResponse
 from .errors import (
     ExecutorError,
     GatewayConfigError,
@@ -47,8 +48,10 @@ __all__ = [
     "LruCache",
     "PlanResult",
     "Planner",
+    "Policies",
     "PooledTransport",
     "PossibleTypes",
+    "RawResponse",
     "RetryPolicy",
     "SubgraphCircuitOpen",
     "SubgraphClient",

@@ -2,7 +2,8 @@
 
 Implements the executor side of the plan contract in PLANNER.md: ``Sequence`` children in order,
 ``Parallel`` children concurrently, ``Condition`` on a boolean variable, root ``Fetch``es merged at
-the root, ``Flatten``ed entity fetches batched into one ``_entities`` call. A subgraph that fails
+the root, ``Flatten``ed entity fetches batched into one ``_entities`` call, and ``Flatten``ed root
+fetches (root type re-entry) merged into the ``Query`` objects at their path. A subgraph that fails
 nulls only the part of the response its fetch would have filled and adds one error; the plan goes on.
 What the client asked for is decided later, by the shaper, from the merged tree returned here.
 """
@@ -13,6 +14,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
@@ -26,7 +28,7 @@ from graphql import (
 from router.planner import Condition, Fetch, Flatten, Parallel, Sequence
 
 from ._context import group_by_context
-from ._flatten import collect_representations, path_prefix
+from ._flatten import collect_positions, collect_representations, path_prefix
 from ._merge import deep_merge, merge_entity
 from ._response_errors import ErrorCode, client_error, failure_error, subgraph_error
 from ._rewrites import apply_rewrites
@@ -104,7 +106,10 @@ class _PlanRun:
             else:
                 await self._root_fetch(node)
         elif isinstance(node, Flatten):
-            await self._entity_fetch(node.path, node.node)
+            if node.node.is_entity_fetch:
+                await self._entity_fetch(node.path, node.node)
+            else:
+                await self._reentry_fetch(node.path, node.node)
         elif isinstance(node, Sequence):
             for child in node.nodes:
                 await self.node(child)
@@ -133,6 +138,44 @@ class _PlanRun:
         for error in response.errors:
             path = error.get("path")
             self.errors.append(subgraph_error(error, fetch.service_name, path if _is_path(path) else None))
+
+    async def _reentry_fetch(self, path: tuple[str, ...], fetch: Fetch) -> None:
+        """Root type re-entry: a plain query whose data belongs in each ``Query`` object at ``path``.
+
+        Sent once, as Apollo's gateway does (one operation, one set of variables: one answer), and
+        merged into every object the path reaches; when every one is null nothing is sent. The
+        subgraph's error paths are relative to its own root, so they are re-pathed under each object.
+        """
+        positions = collect_positions(self.data, path, self._possible)
+        if not positions:
+            return
+        try:
+            response = await self._send(fetch, self._fetch_variables(fetch))
+        except SubgraphError as exc:
+            self.errors.append(failure_error(exc, path_prefix(path)))
+            keys = _root_response_keys(fetch.operation)
+            for position in positions:
+                prefix = position.path_list()
+                self.failed_paths.extend((*prefix, key) for key in keys)
+            return
+        data = response.data
+        if data is not None:
+            if fetch.output_rewrites:
+                apply_rewrites(data, fetch.output_rewrites, self._possible)
+            # Merging moves objects in: every object but the last gets its own copy.
+            encoded = orjson.dumps(data) if len(positions) > 1 else b""
+            for position in positions[:-1]:
+                deep_merge(position.target, orjson.loads(encoded))
+            deep_merge(positions[-1].target, data)
+        for error in response.errors:
+            error_path = error.get("path")
+            if not (_is_path(error_path) and error_path):
+                self.errors.append(subgraph_error(error, fetch.service_name, None))
+                continue
+            for position in positions:
+                self.errors.append(
+                    subgraph_error(error, fetch.service_name, [*position.path_list(), *error_path])
+                )
 
     async def _entity_fetch(self, path: tuple[str, ...], fetch: Fetch) -> None:
         representations = collect_representations(self.data, path, fetch, self._possible)

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from ._breaker import CircuitBreakers
     from ._fetch import FetchObserver
     from ._operation import DocumentRule
+    from ._policies import Policies
     from ._retry import RetryPolicy
 
 __all__ = ["Gateway", "Planner", "SupergraphView"]
@@ -99,6 +100,9 @@ class Gateway:
     hook (see ``SubgraphClient``); ``breakers`` and ``observer`` outlive a Gateway, so a supergraph
     reload keeps breaker state and metrics. ``document_rules`` (limits, the introspection switch)
     run once per document text, before validation; their verdict is cached with the document.
+    ``transport`` (the one ``http`` wraps) lets subgraph fetches skip the client's per-request
+    machinery (see ``SubgraphClient``). ``policies`` are the rules of the supergraph's ``@policy``
+    names (none: every ``@policy`` denies, see ``_authorization``).
     """
 
     def __init__(
@@ -116,6 +120,8 @@ class Gateway:
         breakers: CircuitBreakers | None = None,
         observer: FetchObserver | None = None,
         document_rules: Sequence[DocumentRule] = (),
+        transport: httpx.AsyncBaseTransport | None = None,
+        policies: Policies | None = None,
     ) -> None:
         urls = {**supergraph.subgraphs, **(subgraph_urls or {})}
         missing = sorted(name for name in supergraph.subgraphs if not urls.get(name))
@@ -134,13 +140,14 @@ class Gateway:
             retry=retry,
             breakers=breakers,
             observer=observer,
+            transport=transport,
         )
         self._document_rules = tuple(document_rules)
         self._possible_types = PossibleTypes(self._schema)
         self._planner: Planner = planner or plan
         self._override = ProgressiveOverride.of(supergraph)
         self._documents: LruCache[str, ParsedDocument] = LruCache(document_cache_size)
-        self._authorization = AuthorizationPolicy(supergraph)
+        self._authorization = AuthorizationPolicy(supergraph, policies=policies)
         self._operations: LruCache[tuple[str, str | None, frozenset[str], Hashable], _PreparedOperation] = (
             LruCache(plan_cache_size)
         )
@@ -324,7 +331,7 @@ class Gateway:
                     self._supergraph, planned_document, operation_name, override_labels=override_labels
                 )
             except PlanningError as exc:
-                return [client_error(str(exc), code=ErrorCode.QUERY_PLANNING_FAILED)]
+                return [client_error(str(exc), code=getattr(exc, "code", ErrorCode.QUERY_PLANNING_FAILED))]
         else:
             plan = _EMPTY_PLAN
         prepared = _PreparedOperation(

@@ -4,8 +4,9 @@ Why not httpx's default transport: under load, httpcore's pool walks every poole
 ``poll()`` each) and every queued request on each request and each response close, so the router
 spent about half of its CPU there and its throughput fell as concurrency rose (``bench/README.md``;
 ``bench/experiments/raw_transport.py`` measured 6.5x with a deque per origin). Here taking and
-giving back a connection is O(1), and ``httpx.AsyncClient`` stays in front, so callers see the
-usual httpx requests, responses and exceptions.
+giving back a connection is O(1). It is an httpx transport (behind an ``httpx.AsyncClient``, callers
+see the usual httpx requests, responses and exceptions), and ``post`` serves the subgraph fetches
+themselves without httpx's request and response models (same exchange, same exceptions).
 
 The wire format is RFC 9112 (HTTP/1.1 message syntax): a request with ``Host`` and
 ``Content-Length``; a response framed by ``Transfer-Encoding: chunked``, ``Content-Length`` or the
@@ -25,14 +26,14 @@ import socket
 import ssl
 import time
 from collections import deque
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 import httpx
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
-__all__ = ["PooledTransport"]
+__all__ = ["PooledTransport", "RawResponse"]
 
 
 class _Unset:
@@ -54,6 +55,32 @@ _FIELD_NAME: Final = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _FIELD_VALUE: Final = re.compile(rb"[^\r\n\x00]*")
 _CHUNK_SIZE: Final = re.compile(rb"[0-9A-Fa-f]{1,16}")
 _NO_BODY_STATUS: Final = frozenset({204, 304})
+
+
+class RawResponse:
+    """A whole response without httpx's model: what ``PooledTransport.post`` returns."""
+
+    __slots__ = ("content", "headers", "reason_phrase", "status_code")
+
+    def __init__(self, status_code: int, reason: bytes, headers: list[tuple[bytes, bytes]], content: bytes):
+        self.status_code = status_code
+        self.reason_phrase = reason.decode("latin-1")
+        self.headers = headers
+        self.content = content
+
+    @property
+    def is_success(self) -> bool:
+        return 200 <= self.status_code < 300
+
+
+class _Answer(NamedTuple):
+    """One response as read off the connection."""
+
+    status_code: int
+    http_version: bytes
+    reason: bytes
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
 
 
 class _StaleConnection(Exception):
@@ -173,10 +200,46 @@ class PooledTransport(httpx.AsyncBaseTransport):
         self._closed = False
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        url = request.url
-        origin = self._origins.get((url.scheme, url.host, url.port)) or self._add_origin(request)
         timeouts: Mapping[str, float | None] = request.extensions.get("timeout") or {}
         payload, close = _encode_request(request, await request.aread())
+        answer = await self._send(request.url, request.method, payload, close, timeouts, request)
+        return httpx.Response(
+            answer.status_code,
+            headers=answer.headers,
+            content=answer.body,
+            request=request,
+            extensions={"http_version": answer.http_version, "reason_phrase": answer.reason},
+        )
+
+    async def post(
+        self, url: httpx.URL, headers: Mapping[str, str], body: bytes, *, timeout: float | None
+    ) -> RawResponse:
+        """POST ``body`` to ``url`` without httpx's ``Request``/``Response`` models: what a subgraph
+        fetch needs (status, headers, the whole body, decoded if the server compressed it) for about
+        a tenth of the router's CPU less on the deep benchmark query (bench/README.md). Errors are
+        the same httpx exceptions as ``handle_async_request`` raises, without a ``request``;
+        ``timeout`` bounds each phase (pool, connect, write, read) like an httpx timeout."""
+        raw_headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
+        payload, close = _encode(b"POST", url, raw_headers, body, None)
+        timeouts = {"connect": timeout, "read": timeout, "write": timeout, "pool": timeout}
+        answer = await self._send(url, "POST", payload, close, timeouts, None)
+        for name, _value in answer.headers:
+            if name.lower() == b"content-encoding":
+                # Rare (subgraphs answer small JSON on a local network): httpx knows the codings.
+                decoded = httpx.Response(answer.status_code, headers=answer.headers, content=answer.body)
+                return RawResponse(answer.status_code, answer.reason, answer.headers, decoded.content)
+        return RawResponse(answer.status_code, answer.reason, answer.headers, answer.body)
+
+    async def _send(
+        self,
+        url: httpx.URL,
+        method: str,
+        payload: bytes,
+        close: bool,
+        timeouts: Mapping[str, float | None],
+        request: httpx.Request | None,
+    ) -> _Answer:
+        origin = self._origins.get((url.scheme, url.host, url.port)) or self._add_origin(url, request)
         slots = origin.slots
         if slots.locked():
             try:
@@ -191,12 +254,14 @@ class PooledTransport(httpx.AsyncBaseTransport):
             if connection is not None:
                 try:
                     return await self._exchange(
-                        origin, connection, request, payload, timeouts, close, reused=True
+                        origin, connection, method, request, payload, timeouts, close, reused=True
                     )
                 except _StaleConnection:
                     origin.drop_idle_since(connection.idle_since)
             connection = await self._connect(origin, request, timeouts)
-            return await self._exchange(origin, connection, request, payload, timeouts, close, reused=False)
+            return await self._exchange(
+                origin, connection, method, request, payload, timeouts, close, reused=False
+            )
         finally:
             slots.release()
 
@@ -206,8 +271,7 @@ class PooledTransport(httpx.AsyncBaseTransport):
         for origin in self._origins.values():
             origin.close_idle()
 
-    def _add_origin(self, request: httpx.Request) -> _Origin:
-        url = request.url
+    def _add_origin(self, url: httpx.URL, request: httpx.Request | None) -> _Origin:
         scheme = url.scheme
         if scheme not in _DEFAULT_PORTS:
             raise httpx.UnsupportedProtocol(
@@ -225,7 +289,7 @@ class PooledTransport(httpx.AsyncBaseTransport):
         return origin
 
     async def _connect(
-        self, origin: _Origin, request: httpx.Request, timeouts: Mapping[str, float | None]
+        self, origin: _Origin, request: httpx.Request | None, timeouts: Mapping[str, float | None]
     ) -> _Connection:
         timeout = (
             timeouts.get("connect") if isinstance(self._connect_timeout, _Unset) else self._connect_timeout
@@ -257,17 +321,20 @@ class PooledTransport(httpx.AsyncBaseTransport):
         self,
         origin: _Origin,
         connection: _Connection,
-        request: httpx.Request,
+        method: str,
+        request: httpx.Request | None,
         payload: bytes,
         timeouts: Mapping[str, float | None],
         close: bool,
         *,
         reused: bool,
-    ) -> httpx.Response:
+    ) -> _Answer:
         """Send the request and read the whole response; the connection is closed on any error
         (including cancellation), else given back to the pool unless either side asked to close."""
         try:
-            response, reusable = await _round_trip(connection, request, payload, timeouts, reused=reused)
+            response, reusable = await _round_trip(
+                connection, method, request, payload, timeouts, reused=reused
+            )
         except BaseException:
             connection.abort()
             raise
@@ -279,11 +346,21 @@ class PooledTransport(httpx.AsyncBaseTransport):
 
 
 def _encode_request(request: httpx.Request, body: bytes) -> tuple[bytes, bool]:
+    return _encode(request.method.encode("ascii"), request.url, request.headers.raw, body, request)
+
+
+def _encode(
+    method: bytes,
+    url: httpx.URL,
+    headers: Iterable[tuple[bytes, bytes]],
+    body: bytes,
+    request: httpx.Request | None,
+) -> tuple[bytes, bool]:
     """The request head and body (RFC 9112 sections 3 and 6.2), the caller's headers in order, and
     whether the request asks to close the connection after the response."""
-    lines = [b"%s %s HTTP/1.1\r\n" % (request.method.encode("ascii"), request.url.raw_path)]
+    lines = [b"%s %s HTTP/1.1\r\n" % (method, url.raw_path)]
     has_host = close = False
-    for name, value in request.headers.raw:
+    for name, value in headers:
         lower = name.lower()
         if lower in _HOP_HEADERS:
             continue
@@ -295,8 +372,8 @@ def _encode_request(request: httpx.Request, body: bytes) -> tuple[bytes, bool]:
             close = close or b"close" in value.lower()
         lines.append(b"%s: %s\r\n" % (name, value))
     if not has_host:
-        lines.insert(1, b"Host: %s\r\n" % request.url.netloc)
-    if body or request.method not in ("GET", "HEAD", "OPTIONS", "DELETE", "TRACE"):
+        lines.insert(1, b"Host: %s\r\n" % url.netloc)
+    if body or method not in (b"GET", b"HEAD", b"OPTIONS", b"DELETE", b"TRACE"):
         lines.append(b"Content-Length: %d\r\n" % len(body))
     lines.append(b"\r\n")
     lines.append(body)
@@ -305,12 +382,13 @@ def _encode_request(request: httpx.Request, body: bytes) -> tuple[bytes, bool]:
 
 async def _round_trip(
     connection: _Connection,
-    request: httpx.Request,
+    method: str,
+    request: httpx.Request | None,
     payload: bytes,
     timeouts: Mapping[str, float | None],
     *,
     reused: bool,
-) -> tuple[httpx.Response, bool]:
+) -> tuple[_Answer, bool]:
     writer = connection.writer
     try:
         writer.write(payload)
@@ -327,7 +405,7 @@ async def _round_trip(
     read_timeout = timeouts.get("read")
     try:
         async with asyncio.timeout(read_timeout) as deadline:
-            reader = _ResponseReader(connection.reader, request, deadline, read_timeout)
+            reader = _ResponseReader(connection.reader, method, request, deadline, read_timeout)
             return await reader.response(reused=reused)
     except TimeoutError as exc:
         raise httpx.ReadTimeout("Timed out reading the response.", request=request) from exc
@@ -337,21 +415,23 @@ class _ResponseReader:
     """Reads one response (RFC 9112 sections 4-7) under a read timeout that restarts on progress,
     which is httpx's meaning of ``read``: the longest wait for more of the response."""
 
-    __slots__ = ("_deadline", "_request", "_stream", "_timeout")
+    __slots__ = ("_deadline", "_method", "_request", "_stream", "_timeout")
 
     def __init__(
         self,
         stream: asyncio.StreamReader,
-        request: httpx.Request,
+        method: str,
+        request: httpx.Request | None,
         deadline: asyncio.Timeout,
         timeout: float | None,
     ) -> None:
         self._stream = stream
+        self._method = method
         self._request = request
         self._deadline = deadline
         self._timeout = timeout
 
-    async def response(self, *, reused: bool) -> tuple[httpx.Response, bool]:
+    async def response(self, *, reused: bool) -> tuple[_Answer, bool]:
         """The response and whether the connection may carry another request."""
         request = self._request
         while True:
@@ -396,7 +476,7 @@ class _ResponseReader:
                 elif b"keep-alive" in tokens and version == b"HTTP/1.0":
                     keep_alive = True
         self._progress()
-        if request.method == "HEAD" or status in _NO_BODY_STATUS:
+        if self._method == "HEAD" or status in _NO_BODY_STATUS:
             body = b""
         elif transfer_encoding is not None:
             # RFC 9112 section 6.3: Transfer-Encoding wins over Content-Length, and a message with
@@ -413,14 +493,7 @@ class _ResponseReader:
         else:
             body = await self._body_until_close()
             keep_alive = False
-        response = httpx.Response(
-            status,
-            headers=headers,
-            content=body,
-            request=request,
-            extensions={"http_version": version, "reason_phrase": reason},
-        )
-        return response, keep_alive
+        return _Answer(status, version, reason, headers, body), keep_alive
 
     def _parse_head(self, head: bytes) -> tuple[bytes, int, bytes, list[tuple[bytes, bytes]]]:
         """Status line and header fields (RFC 9112 sections 4 and 5); obsolete line folding and

@@ -2,7 +2,7 @@
 
 From the steps with no dependencies: a step whose dependents wait only for it becomes
 ``Sequence[step, Parallel[dependents]]``; a step with several parents runs once all of them are done.
-Entity steps go inside ``Flatten(path)``; steps with variable ``@skip``/``@include`` inside ``Condition``.
+Entity steps, and root-kind steps re-entering the query root at a path, go inside ``Flatten(path)``; steps with variable ``@skip``/``@include`` inside ``Condition``.
 Mutation root groups run in document order.
 """
 
@@ -94,7 +94,7 @@ class _Assembler:
     def _fetch(self, step: Step) -> PlanNode:
         self.count += 1
         fetch = _to_fetch(step, self.operation_name, self.count, self.variables, self.contexts)
-        return Flatten(path=step.flatten_path, node=fetch) if step.is_entity else fetch
+        return Flatten(path=step.flatten_path, node=fetch) if step.is_entity or step.path else fetch
 
 
 def _wrap(node: PlanNode, conditions: tuple[VarCondition, ...]) -> PlanNode:

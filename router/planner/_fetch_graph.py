@@ -6,6 +6,10 @@ supergraph), output selection, ``@skip``/``@include`` condition, and rewrites. A
 for every step that produces its inputs, so key chains and ``@requires`` chains order themselves;
 a step holding a ``@fromContext`` field also waits for the steps fetching its context values at an
 ancestor (``_context``).
+
+A root type re-entry (``TreeRootJump``) becomes a root-kind step at the response path of the ``Query``
+object a field returned: a plain ``query`` operation with no input, waiting for the step that
+selects that object (which selects its ``__typename`` so the object exists to merge into).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from typing import TYPE_CHECKING, cast
 
 from ._context import NO_BINDINGS, ContextBindings
 from ._operation import OpField, VarCondition
-from ._query_tree import QueryTree, TreeField, TreeFragment, TreeJump, TreeNode
+from ._query_tree import QueryTree, TreeField, TreeFragment, TreeJump, TreeNode, TreeRootJump
 from ._selection import SelectionSet
 from .errors import PlanningError
 from .nodes import KeyRenamer, Rewrite, ValueSetter
@@ -61,7 +65,8 @@ class Step:
         self.id = id
         self.graph = graph
         self.kind = kind
-        """``query``/``mutation`` for a root fetch, None for an entity fetch."""
+        """``query``/``mutation`` for a root fetch, None for an entity fetch. A root fetch with a
+        ``path`` re-enters the query root at a ``Query`` object of the response (always ``query``)."""
         self.path = path
         self.conditions = conditions
         self.group = group
@@ -148,13 +153,17 @@ class FetchGraph:
         conditions: tuple[VarCondition, ...],
         deps: set[int],
         group: int,
+        kind: OperationKind | None = None,
     ) -> Step:
-        """An entity step at ``path`` waiting for ``deps``: an existing one when no cycle results."""
+        """An entity step at ``path`` waiting for ``deps``: an existing one when no cycle results.
+
+        With ``kind``, a root-kind step re-entering the query root at ``path`` instead.
+        """
         for s in self.steps.values():
             if (
-                s.is_entity
-                and s.graph == graph
+                s.kind == kind
                 and s.path == path
+                and s.graph == graph
                 and s.conditions == conditions
                 and s.group == group
                 and s.id not in deps
@@ -162,7 +171,7 @@ class FetchGraph:
             ):
                 s.deps |= deps
                 return s
-        step = self.new_step(graph=graph, kind=None, path=path, conditions=conditions, group=group)
+        step = self.new_step(graph=graph, kind=kind, path=path, conditions=conditions, group=group)
         step.deps |= deps
         return step
 
@@ -246,8 +255,8 @@ class _Builder:
         """
         touched = {step.id}
         renames: dict[str, str] = {}
-        ordered = [n for n in nodes if not isinstance(n, TreeJump)] + [
-            n for n in nodes if isinstance(n, TreeJump)
+        ordered = [n for n in nodes if not isinstance(n, TreeJump | TreeRootJump)] + [
+            n for n in nodes if isinstance(n, TreeJump | TreeRootJump)
         ]
         for n in ordered:
             if isinstance(n, TreeField):
@@ -305,6 +314,8 @@ class _Builder:
                 )
                 touched |= t
                 renames.update(r)
+            elif isinstance(n, TreeRootJump):
+                touched |= self.reenter(step, selection, n, path, conditions, internal=internal)
             else:
                 touched |= self.jump(step, selection, n, path, conditions, internal=internal)
         return touched, renames
@@ -393,6 +404,38 @@ class _Builder:
             child, output, jump.children, path, jump.target_type, conditions, common, internal=internal
         )
         return producers | touched
+
+    def reenter(
+        self,
+        step: Step,
+        selection: SelectionSet,
+        jump: TreeRootJump,
+        path: tuple[str, ...],
+        conditions: tuple[VarCondition, ...],
+        *,
+        internal: bool,
+    ) -> set[int]:
+        """Ask ``jump.children`` in a root-kind ``query`` step of ``jump.graph`` at ``path``.
+
+        ``step`` selects ``__typename`` of the ``Query`` object so it exists (non-null) for the
+        re-entry's data to merge into; the re-entry step waits for it. Steps re-entering one
+        subgraph at one path and condition are shared when that makes no cycle.
+        """
+        selection.add_field(_TYPENAME, conditions=(), internal=True)
+        common = _common_conditions(jump.children)
+        child = self.graph.entity_step(
+            graph=jump.graph,
+            path=path,
+            conditions=_union(conditions, common),
+            deps={step.id},
+            group=step.group,
+            kind="query",
+        )
+        child.unfiltered = True
+        touched, _ = self.add(
+            child, child.selection, jump.children, path, jump.root_type, conditions, common, internal=internal
+        )
+        return {step.id} | touched
 
 
 def _common_conditions(nodes: tuple[TreeNode, ...]) -> tuple[VarCondition, ...]:

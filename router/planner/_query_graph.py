@@ -5,7 +5,9 @@ Nodes are *(type, subgraph)*. Edges (PLANNER.md, stage 2):
 - field edges: the subgraph resolves the field itself (with its ``@requires``/``@provides``);
 - key edges: an entity jumps into a subgraph through one of that subgraph's *resolvable* keys, to
   the same type, or to an ``@interfaceObject`` standing for one of its interfaces;
-- downcasts: the object types an abstract type can be in that subgraph (``possible_types``).
+- downcasts: the object types an abstract type can be in that subgraph (``possible_types``);
+- root type re-entry: a ``Query`` object a field returned (not the operation's root) can go to the
+  query root of any subgraph (``reentry_graphs``), no condition; the walk costs it like a key jump.
 
 A subgraph whose ``@join__field`` has ``contextArguments`` (``@fromContext``) gets a *contextual*
 field edge only when no subgraph resolves the field plainly (plain edges are preferred: they need no
@@ -120,6 +122,16 @@ class QueryGraph:
         return tuple(
             g for g in self.supergraph.subgraphs if field_name in self._fields.get((type_name, g), {})
         )
+
+    def reentry_graphs(self, type_name: str, field_name: str) -> tuple[str, ...]:
+        """Subgraphs whose query root resolves ``field_name``, when ``type_name`` is the query root type.
+
+        The root type re-entry edges (Apollo's ``RootTypeResolution``) out of a ``Query`` object: any
+        subgraph can be asked a plain ``query`` there. Empty for every other type.
+        """
+        if type_name != self.supergraph.root_types.get("query"):
+            return ()
+        return self.field_graphs(type_name, field_name)
 
     def key_edges(self, type_name: str) -> tuple[KeyEdge, ...]:
         """Every entity jump out of ``type_name``, by subgraph name then key declaration order."""

@@ -2,7 +2,8 @@
 
 Output of the walk/choose stage, input of the fetch graph stage. Within one subgraph a selection is
 a ``TreeField`` or ``TreeFragment``; ``TreeJump`` leaves the current subgraph for another one through
-an entity key (``inputs`` fetch the key and ``@requires`` fields in the subgraph being left).
+an entity key (``inputs`` fetch the key and ``@requires`` fields in the subgraph being left);
+``TreeRootJump`` re-enters another subgraph's query root from a ``Query`` object a field returned.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, TypeAlias
 if TYPE_CHECKING:
     from ._operation import OpField, OpSelection, VarCondition
 
-__all__ = ["QueryTree", "RootGroup", "TreeField", "TreeFragment", "TreeJump", "TreeNode"]
+__all__ = ["QueryTree", "RootGroup", "TreeField", "TreeFragment", "TreeJump", "TreeNode", "TreeRootJump"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -48,7 +49,20 @@ class TreeJump:
     children: tuple[TreeNode, ...]
 
 
-TreeNode: TypeAlias = TreeField | TreeFragment | TreeJump
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TreeRootJump:
+    """Root type re-entry: from a ``Query`` object reached through a field into ``graph``'s query root.
+
+    Needs no input (any subgraph answers a plain ``query`` from there), so ``children`` are asked in a
+    root-kind fetch of ``graph`` whose data merges into that object.
+    """
+
+    graph: str
+    root_type: str
+    children: tuple[TreeNode, ...]
+
+
+TreeNode: TypeAlias = TreeField | TreeFragment | TreeJump | TreeRootJump
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

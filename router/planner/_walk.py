@@ -2,7 +2,8 @@
 
 For every selection the walk collects the ways to resolve it from where the plan currently is (a
 *(type, subgraph)* node of the query graph): the current subgraph itself (always preferred when it
-can), or an entity jump through a key edge into another subgraph. Jump conditions (the key fields,
+can), an entity jump through a key edge into another subgraph, or, on a ``Query`` object a field
+returned, a root type re-entry into another subgraph's query root. Jump conditions (the key fields,
 ``@requires`` fields) are solved as nested searches from the jump's start. Choosing is a bounded
 enumeration over the selections that have several options, on a cost like Apollo's: each fetch
 costs ``FETCH_COST`` plus one per selected field. Results are memoized per (node, selections).
@@ -16,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeVar
 
 from ._operation import OpField, OpFragment, OpSelection, VarCondition, parse_field_set
-from ._query_tree import QueryTree, RootGroup, TreeField, TreeFragment, TreeJump, TreeNode
+from ._query_tree import QueryTree, RootGroup, TreeField, TreeFragment, TreeJump, TreeNode, TreeRootJump
 from .errors import PlanningTimeout, UnsatisfiableError
 from .normalize import merge_fields
 
@@ -56,6 +57,7 @@ class _Walker:
     def __init__(self, graph: QueryGraph, *, deadline: float, hard_deadline: float) -> None:
         self.graph = graph
         self.sg = graph.supergraph
+        self.query_type = self.sg.root_types.get("query")
         self.deadline = deadline
         self.hard_deadline = hard_deadline
         self.greedy = False
@@ -98,7 +100,7 @@ class _Walker:
             raise UnsatisfiableError(_unsatisfiable(root_type, fields))
         out = []
         for g, fs in best[1]:
-            planned = self.level(root_type, g, tuple(fs), None, frozenset(), 0)
+            planned = self.level(root_type, g, tuple(fs), None, frozenset(), 0, root=True)
             assert planned is not None
             out.append(RootGroup(graph=g, children=planned.nodes))
         return QueryTree(root_type=root_type, groups=tuple(out), cost=best[0])
@@ -121,14 +123,14 @@ class _Walker:
             chosen.append((min(costs)[1], [f]))
         groups = []
         for g, fs in chosen:
-            planned = self.level(root_type, g, tuple(fs), None, frozenset(), 0)
+            planned = self.level(root_type, g, tuple(fs), None, frozenset(), 0, root=True)
             assert planned is not None
             total += FETCH_COST + planned.cost
             groups.append(RootGroup(graph=g, children=planned.nodes))
         return QueryTree(root_type=root_type, groups=tuple(groups), sequential=True, cost=total)
 
     def _root_cost(self, root_type: str, graph: str, fields: tuple[OpSelection, ...]) -> float | None:
-        planned = self.level(root_type, graph, fields, None, frozenset(), 0)
+        planned = self.level(root_type, graph, fields, None, frozenset(), 0, root=True)
         return None if planned is None else FETCH_COST + planned.cost
 
     # -- one selection level --------------------------------------------------------------------------
@@ -141,9 +143,14 @@ class _Walker:
         provided: Provided,
         satisfied: frozenset[str],
         depth: int,
+        *,
+        root: bool = False,
     ) -> _Planned | None:
-        """Plan ``selections`` on ``type_name`` while in ``graph``; None when impossible from here."""
-        key = (type_name, graph, selections, provided, satisfied, depth)
+        """Plan ``selections`` on ``type_name`` while in ``graph``; None when impossible from here.
+
+        ``root``: the operation's root fields, where each subgraph is entered directly (no re-entry).
+        """
+        key = (type_name, graph, selections, provided, satisfied, depth, root)
         if key in self._levels:
             return self._levels[key]
         if key in self._active:
@@ -151,7 +158,7 @@ class _Walker:
         self._check_deadline()
         self._active.add(key)
         try:
-            result = self._level(type_name, graph, selections, provided, satisfied, depth)
+            result = self._level(type_name, graph, selections, provided, satisfied, depth, root)
         finally:
             self._active.discard(key)
         self._levels[key] = result
@@ -165,6 +172,7 @@ class _Walker:
         provided: Provided,
         satisfied: frozenset[str],
         depth: int,
+        root: bool,
     ) -> _Planned | None:
         sg = self.sg
         t = sg.types[type_name]
@@ -242,7 +250,7 @@ class _Walker:
                     nodes.append(TreeFragment(type_condition=o, children=sub.nodes))
                 cost += sub.cost
         if remote:
-            jumps = self._jumps(type_name, graph, tuple(remote), provided, depth)
+            jumps = self._jumps(type_name, graph, tuple(remote), provided, depth, reentry=not root)
             if jumps is None:
                 return None
             nodes.extend(jumps.nodes)
@@ -320,11 +328,21 @@ class _Walker:
         remote: tuple[OpSelection, ...],
         provided: Provided,
         depth: int,
+        *,
+        reentry: bool = False,
     ) -> _Planned | None:
-        """Resolve ``remote`` selections through key edges; chooses the cheapest assignment."""
+        """Resolve ``remote`` selections through key edges; chooses the cheapest assignment.
+
+        ``reentry``: on the query root type (a ``Query`` object a field returned), a field may also be
+        asked from the query root of any subgraph resolving it (Apollo's ``RootTypeResolution`` edge).
+        """
         options: list[tuple[tuple[str, str], ...]] = []
         for s in remote:
             opts: dict[tuple[str, str], None] = {}
+            if reentry and isinstance(s, OpField):
+                for other in self.graph.reentry_graphs(type_name, s.name):
+                    if other != graph:
+                        opts[(type_name, other)] = None
             for edge in self.graph.key_edges(type_name):
                 target = (edge.target_type, edge.graph)
                 if target in opts or not self._resolvable_at(edge.target_type, edge.graph, s):
@@ -400,6 +418,8 @@ class _Walker:
         if depth >= MAX_INPUT_DEPTH:
             return None
         target_type, target_graph = target
+        if source == target_type == self.query_type:
+            return self._plan_reentry(target_graph, items, depth)
         requires: list[OpSelection] = []
         satisfied: set[str] = set()
         for s in items:
@@ -440,6 +460,21 @@ class _Walker:
         if best is None:
             return None
         return _Planned((best[1],), best[0])
+
+    def _plan_reentry(self, graph: str, items: tuple[OpSelection, ...], depth: int) -> _Planned | None:
+        """Root type re-entry into ``graph``: a root-kind fetch at the object's path, no inputs.
+
+        Only fields ``graph`` resolves at its query root are assigned here, so a re-entry never
+        chains into a third subgraph; entity jumps below those fields are planned as usual.
+        """
+        assert self.query_type is not None
+        children = self.level(self.query_type, graph, items, None, frozenset(), depth)
+        if children is None:
+            return None
+        if not children.nodes:
+            return _Planned((), 0.0)
+        jump = TreeRootJump(graph=graph, root_type=self.query_type, children=children.nodes)
+        return _Planned((jump,), FETCH_COST + children.cost)
 
     # -- bounded choice -------------------------------------------------------------------------------
 

@@ -9,7 +9,10 @@ Node kinds:
 - ``Fetch``: one request to one subgraph. A root fetch sends ``operation`` as is; an entity fetch
   (``requires`` is not empty) sends ``operation`` with ``$representations`` built from the
   response at the enclosing ``Flatten`` path.
-- ``Flatten``: runs its child fetch at a path of the response merged so far.
+- ``Flatten``: runs its child fetch at a path of the response merged so far. A root fetch (no
+  ``requires``) in a ``Flatten`` is a root type re-entry: a plain ``query`` whose data belongs in
+  the ``Query`` objects at the path (e.g. a mutation payload's ``query`` field); it is sent once and
+  merged into each of them.
 - ``Sequence``: children one after another. ``Parallel``: children concurrently.
 - ``Condition``: ``ifClause`` when the boolean variable ``condition`` is true, else ``elseClause``.
 
@@ -161,7 +164,8 @@ class Fetch:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Flatten:
-    """Run ``node`` (a Fetch) at ``path`` of the response merged so far."""
+    """Run ``node`` (a Fetch) at ``path`` of the response merged so far: an entity fetch of the objects
+    there, or (``node`` has no ``requires``) a root query merged into each ``Query`` object there."""
 
     path: tuple[str, ...]
     node: Fetch

@@ -33,6 +33,7 @@ from router.executor import (
     CircuitBreakers,
     ExecutorError,
     Gateway,
+    Policies,
     PooledTransport,
     RetryPolicy,
 )
@@ -145,11 +146,18 @@ def create_app(
     supergraph = _load(sdl) if sdl is not None else None
     if supergraph is not None:
         _check_timeouts(settings, supergraph)
+    try:
+        policies = Policies(settings.policies)
+    except ValueError as exc:
+        raise StartupError(str(exc)) from exc
 
-    def build_gateway(http: httpx.AsyncClient, loaded: Supergraph) -> Gateway:
+    def build_gateway(
+        http: httpx.AsyncClient, loaded: Supergraph, transport: httpx.AsyncBaseTransport | None = None
+    ) -> Gateway:
         return Gateway(
             loaded,
             http=http,
+            transport=transport,
             subgraph_urls=urls or None,
             plan_cache_size=settings.plan_cache_size,
             timeout=settings.subgraph_timeout_seconds,
@@ -158,6 +166,7 @@ def create_app(
             breakers=breakers,
             observer=fetch_observer,
             document_rules=rules,
+            policies=policies,
         )
 
     @asynccontextmanager
@@ -207,7 +216,7 @@ def create_app(
             if initial is None:  # pragma: no cover - create_app always arranges a source
                 raise StartupError("no supergraph: pass supergraph_sdl or set ROUTER_SUPERGRAPH_PATH")
             try:
-                gateway = build_gateway(http, initial)
+                gateway = build_gateway(http, initial, transport)
             except ExecutorError as exc:
                 raise StartupError(str(exc)) from exc
             runtime = Runtime(gateway, supergraph_sha256=sha256)
@@ -216,7 +225,9 @@ def create_app(
                 http, timeout=settings.ready_probe_timeout_seconds, cache_seconds=settings.ready_cache_seconds
             )
             app.state.reloader = (
-                SupergraphReloader(source, runtime, lambda text: build_gateway(http, load_supergraph(text)))
+                SupergraphReloader(
+                    source, runtime, lambda text: build_gateway(http, load_supergraph(text), transport)
+                )
                 if source is not None
                 else None
             )

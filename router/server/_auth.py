@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import hmac
 import json
 import logging
 import time
@@ -39,7 +40,6 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
 import httpx
 import orjson
-from jose import ExpiredSignatureError, JWTError, jwk, jwt
 from starlette.responses import Response
 
 from router.executor import Claims
@@ -230,7 +230,7 @@ class RouterAuth:
         self._static: dict[str | None, _StaticKey] = {}
         for pem in public_keys:
             try:
-                public = jwk.construct(pem, algorithm).to_dict()
+                public = _jose().jwk.construct(pem, algorithm).to_dict()
             except Exception as exc:  # jose raises several types for a bad key; all mean the same
                 raise ValueError(
                     f"a ROUTER_JWT_PUBLIC_KEYS entry is not a valid {algorithm} PEM key"
@@ -247,6 +247,11 @@ class RouterAuth:
         self._internal_secret = internal_secret
         self._internal_ttl = internal_ttl_seconds
         self._clock = clock
+        # Signed claims headers of the current second (``iat`` has whole seconds, so a header
+        # signed again within it would be the same bytes): signing every request was ~5 % of a
+        # one-fetch request (bench/README.md). The key must hold everything the payload does.
+        self._signed_second = -1
+        self._signed: dict[tuple[str | None, str | None, str | None, str | None], str] = {}
 
     @classmethod
     def from_settings(cls, settings: AuthSettings, *, http: httpx.AsyncClient | None = None) -> RouterAuth:
@@ -279,15 +284,16 @@ class RouterAuth:
 
     async def verify(self, token: str) -> Claims:
         """Verify one access token (messages say what is wrong, never show the token or keys)."""
+        jose = _jose()
         try:
-            header = jwt.get_unverified_header(token)
-        except JWTError:
+            header = jose.jwt.get_unverified_header(token)
+        except jose.exceptions.JWTError:
             raise AuthenticationFailed("The access token is malformed.") from None
         if header.get("alg") != self._algorithm:
             raise AuthenticationFailed("The access token's algorithm is not accepted.")
         key = await self._key(header)
         try:
-            payload: dict[str, Any] = jwt.decode(
+            payload: dict[str, Any] = jose.jwt.decode(
                 token,
                 key,
                 algorithms=[self._algorithm],
@@ -302,9 +308,9 @@ class RouterAuth:
                     "leeway": self._leeway,
                 },
             )
-        except ExpiredSignatureError:
+        except jose.exceptions.ExpiredSignatureError:
             raise AuthenticationFailed("The access token has expired; refresh it or sign in again.") from None
-        except JWTError:
+        except jose.exceptions.JWTError:
             raise AuthenticationFailed("The access token is not valid.") from None
         subject = payload.get("sub")
         if not isinstance(subject, str) or not subject:
@@ -317,12 +323,23 @@ class RouterAuth:
         return Claims(
             subject=subject,
             scopes=scopes,
-            extra={"role": role if isinstance(role, str) else "customer", "exp": payload.get("exp")},
+            # Every verified claim, for the @policy rules (router/executor/_policies.py).
+            extra={**payload, "role": role if isinstance(role, str) else "customer"},
         )
 
     def sign_internal_claims(self, claims: Claims | None, *, client_ip: str | None = None) -> str:
         """The ``X-Supergraph-Claims`` value: what the router verified, signed for the subgraphs."""
         now = int(self._clock())
+        if now != self._signed_second:
+            self._signed_second, self._signed = now, {}
+        if claims is None:
+            key: tuple[str | None, str | None, str | None, str | None] = (None, None, None, client_ip)
+        else:
+            role = claims.extra.get("role", "customer")
+            key = (claims.subject, str(role), " ".join(sorted(claims.scopes)), client_ip)
+        signed = self._signed.get(key)
+        if signed is not None:
+            return signed
         payload: dict[str, Any] = {
             "iss": _INTERNAL_ISSUER,
             "aud": _INTERNAL_AUDIENCE,
@@ -331,11 +348,14 @@ class RouterAuth:
         }
         if claims is not None:
             payload["sub"] = claims.subject
-            payload["role"] = claims.extra.get("role", "customer")
-            payload["scope"] = " ".join(sorted(claims.scopes))
+            payload["role"] = role
+            payload["scope"] = key[2]
         if client_ip:
             payload["cip"] = client_ip
-        return str(jwt.encode(payload, self._internal_secret, algorithm="HS256"))
+        signed = _sign_hs256(payload, self._internal_secret)
+        if len(self._signed) < 1024:  # bounded: a second with more distinct callers signs the rest
+            self._signed[key] = signed
+        return signed
 
     def internal_headers(self, claims: Claims | None, *, client_ip: str | None = None) -> dict[str, str]:
         """Headers to add to every subgraph request (after header propagation, so they win)."""
@@ -366,6 +386,32 @@ class RouterAuth:
             if key is not None:
                 return key
         raise AuthenticationFailed("The access token was signed by an unknown key.")
+
+
+def _jose() -> Any:
+    """python-jose, imported on first use: with its cryptography backend it is ~20 ms of the
+    router's start (bench/README.md), and a request without a token never needs it."""
+    import jose.exceptions
+    import jose.jwk
+    import jose.jwt
+
+    return jose
+
+
+def _b64url(data: bytes) -> bytes:
+    return base64.urlsafe_b64encode(data).rstrip(b"=")
+
+
+_HS256_HEADER: Final = _b64url(b'{"alg":"HS256","typ":"JWT"}')
+
+
+def _sign_hs256(payload: Mapping[str, Any], secret: str) -> str:
+    """A compact JWS (RFC 7515 section 7.1) signed with HMAC SHA-256: header, payload, signature.
+    Written out because it is three lines of the standard library, and python-jose need not load
+    for anonymous traffic; subgraphs verify it with python-jose like any HS256 JWT."""
+    signing_input = _HS256_HEADER + b"." + _b64url(orjson.dumps(payload))
+    signature = hmac.new(secret.encode(), signing_input, hashlib.sha256).digest()
+    return (signing_input + b"." + _b64url(signature)).decode("ascii")
 
 
 def _thumbprint(public_jwk: Mapping[str, Any]) -> str:

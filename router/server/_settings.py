@@ -9,7 +9,7 @@ default is None) is off.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -127,6 +127,10 @@ class RouterSettings(BaseSettings):
     rate_limit_redis_url: str | None = None
     #: Reverse proxies in front of the router whose X-Forwarded-For is trusted (0: use the peer).
     trusted_proxy_hops: int = Field(default=0, ge=0)
+    #: Rules of the supergraph's ``@policy`` names over the verified token's claims (JSON object,
+    #: e.g. ``{"admin": {"claim": "role", "equals": "admin"}}``; see router/executor/_policies.py).
+    #: A name the supergraph uses but this does not define denies everything it protects.
+    policies: dict[str, Any] = Field(default_factory=dict)
     security_headers: bool = True
     #: Strict-Transport-Security; turn on when the router is only reached over HTTPS.
     hsts: bool = False

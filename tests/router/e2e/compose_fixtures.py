@@ -7,6 +7,9 @@ router's composition would fetch it, and the composer is ``tests/node/compose.mj
     .venv/bin/python -m tests.router.e2e.compose_fixtures            # all sets
     .venv/bin/python -m tests.router.e2e.compose_fixtures shop abstract
 
+A module may name composer rules to skip in ``DISABLE_VALIDATION_RULES`` (with its reason); the one
+set that does skips ``SatisfiabilityRule``, which does not model root type re-entry.
+
 The tests never run node: the fixtures are committed, and ``test_fixtures_are_fresh`` re-composes them
 only when node is available.
 """
@@ -46,6 +49,12 @@ def subgraph_schemas(feature: str) -> Mapping[str, strawberry.federation.Schema]
     return importlib.import_module(f"{SUBGRAPHS_PACKAGE}.{feature}").SUBGRAPHS  # type: ignore[no-any-return]
 
 
+def disabled_rules(feature: str) -> list[str]:
+    """Composer rules the set skips (see the module's ``DISABLE_VALIDATION_RULES``)."""
+    module = importlib.import_module(f"{SUBGRAPHS_PACKAGE}.{feature}")
+    return list(getattr(module, "DISABLE_VALIDATION_RULES", ()))
+
+
 def subgraph_url(name: str) -> str:
     return f"http://{name}/graphql"
 
@@ -73,7 +82,7 @@ def subgraph_list(feature: str) -> list[dict[str, str]]:
 def run_composer(feature: str, subgraphs: list[dict[str, str]]) -> str:
     proc = subprocess.run(
         ["node", str(COMPOSER)],
-        input=json.dumps({"subgraphs": subgraphs}),
+        input=json.dumps({"subgraphs": subgraphs, "disableValidationRules": disabled_rules(feature)}),
         capture_output=True,
         text=True,
         check=True,
@@ -101,12 +110,13 @@ _BATCH_COMPOSER = """
 import { readFileSync } from "node:fs";
 import { parse } from "graphql";
 import { composeServices } from "@theguild/federation-composition";
-const sets = JSON.parse(readFileSync(0, "utf8"));
+const { sets, disabled } = JSON.parse(readFileSync(0, "utf8"));
 const out = {};
 for (const [feature, subgraphs] of Object.entries(sets)) {
   try {
     const result = composeServices(
       subgraphs.map((s) => ({ name: s.name, url: s.url, typeDefs: parse(s.sdl) })),
+      disabled[feature].length ? { disableValidationRules: disabled[feature] } : undefined,
     );
     out[feature] = result.errors
       ? { errors: result.errors.map((e) => ({ code: e.extensions?.code ?? null, message: e.message })) }
@@ -122,9 +132,10 @@ process.stdout.write(JSON.stringify(out));
 def compose_all(features: list[str]) -> dict[str, str]:
     """Compose several sets in one node process; same result as ``compose`` for each."""
     sets = {feature: subgraph_list(feature) for feature in features}
+    disabled = {feature: disabled_rules(feature) for feature in features}
     proc = subprocess.run(
         ["node", "--input-type=module", "-e", _BATCH_COMPOSER],
-        input=json.dumps(sets),
+        input=json.dumps({"sets": sets, "disabled": disabled}),
         capture_output=True,
         text=True,
         check=True,

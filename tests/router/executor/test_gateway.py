@@ -11,7 +11,7 @@ import pytest
 from graphql import GraphQLSchema, build_schema
 
 from router.executor import Gateway, GatewayConfigError
-from router.planner import PlanningError
+from router.planner import PlanningError, UnsupportedFeatureError
 
 from .testkit import FakeSupergraph, StaticPlanner, Subgraphs, data, fetch, gateway
 
@@ -160,6 +160,25 @@ async def test_a_planning_error_is_reported_without_data() -> None:
             {
                 "message": "Cannot reach field User.name from subgraph accounts.",
                 "extensions": {"code": "QUERY_PLANNING_FAILED"},
+            }
+        ]
+    }
+
+
+async def test_a_planning_error_with_its_own_code_keeps_that_code() -> None:
+    def unsupported(*args: Any, **kwargs: Any) -> Any:
+        raise UnsupportedFeatureError('Field "User.name" needs a feature this router lacks.')
+
+    http = httpx.AsyncClient(transport=Subgraphs().transport)
+    gw = Gateway(FakeSupergraph(), http=http, planner=unsupported)
+
+    response = await gw.execute("{ me { name } }")
+
+    assert response == {
+        "errors": [
+            {
+                "message": 'Field "User.name" needs a feature this router lacks.',
+                "extensions": {"code": "UNSUPPORTED_FEATURE"},
             }
         ]
     }

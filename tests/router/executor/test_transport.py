@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime
+import gzip
 import ipaddress
 import socket
 import ssl
@@ -591,3 +592,70 @@ async def test_the_router_answers_a_query_over_this_transport_from_real_subgraph
             ]
         }
     }
+
+
+# --- post(): the subgraph fetch path without httpx's models ---------------------------------------
+
+
+async def test_post_round_trips_json_with_its_headers_over_one_kept_alive_connection() -> None:
+    seen = Seen()
+    transport = PooledTransport()
+    async with uvicorn_serving(recording_app(seen)) as url:
+        for _ in range(3):
+            response = await transport.post(
+                httpx.URL(f"{url}/echo"),
+                {"content-type": "application/json", "X-Trace": "t-2"},
+                b'{"query": "{ a }"}',
+                timeout=5.0,
+            )
+            assert response.is_success
+            assert (response.status_code, response.reason_phrase) == (200, "OK")
+            assert orjson.loads(response.content) == {
+                "method": "POST",
+                "json": {"query": "{ a }"},
+                "x-trace": "t-2",
+            }
+        await transport.aclose()
+
+    assert seen.connections == 1
+
+
+async def test_post_decodes_a_compressed_answer_and_reports_an_error_status() -> None:
+    body = gzip.compress(b'{"data": {"ok": true}}')
+    gzipped = b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+    transport = PooledTransport()
+    async with raw_serving(answer_each_request_with(gzipped)) as raw:
+        response = await transport.post(httpx.URL(raw.url), {}, b"{}", timeout=5.0)
+    assert orjson.loads(response.content) == {"data": {"ok": True}}
+
+    unavailable = b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n"
+    async with raw_serving(answer_each_request_with(unavailable)) as raw:
+        response = await transport.post(httpx.URL(raw.url), {}, b"{}", timeout=5.0)
+    assert (response.is_success, response.status_code, response.reason_phrase) == (
+        False,
+        503,
+        "Service Unavailable",
+    )
+    await transport.aclose()
+
+
+async def test_post_raises_the_same_httpx_errors_as_the_httpx_path() -> None:
+    sock = _listening_socket()
+    port = sock.getsockname()[1]
+    sock.close()
+    transport = PooledTransport()
+    with pytest.raises(httpx.ConnectError):
+        await transport.post(httpx.URL(f"http://127.0.0.1:{port}/"), {}, b"{}", timeout=5.0)
+
+    async def never_answers(
+        raw: RawServer, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await read_request(raw, reader)
+        await asyncio.sleep(60)
+
+    async with raw_serving(never_answers) as raw:
+        with pytest.raises(httpx.ReadTimeout):
+            await transport.post(httpx.URL(raw.url), {}, b"{}", timeout=0.2)
+    with pytest.raises(httpx.LocalProtocolError):
+        await transport.post(httpx.URL("http://127.0.0.1:1/"), {"x-bad": "a\r\nb"}, b"{}", timeout=1.0)
+    await transport.aclose()

@@ -1,4 +1,5 @@
-"""Checks any plan must pass: every entity fetch runs after the fetches that select its inputs."""
+"""Checks any plan must pass: every entity fetch runs after the fetches that select its inputs, and a
+root fetch at a path (root type re-entry) after the fetch that selects the object it merges into."""
 
 from __future__ import annotations
 
@@ -32,6 +33,9 @@ def _walk(
                     assert isinstance(selection, FieldSelection)
                     wanted = (*path, selection.response_key)
                     assert wanted in available, f"{fetch.service_name} needs {wanted} before it runs"
+        elif path:
+            available = {key for p, f in before for key in _selected(f, p)}
+            assert path in available, f"{fetch.service_name} re-enters at {path} before it is fetched"
         return frozenset({(path, fetch)})
     if isinstance(node, Sequence):
         done: frozenset[tuple[Position, Fetch]] = frozenset()

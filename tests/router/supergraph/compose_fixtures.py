@@ -24,6 +24,11 @@ LINK = (
 )
 # Scenarios using @context/@fromContext need federation v2.8 (which composes to join v0.5).
 CONTEXT_LINK = LINK.replace("v2.7", "v2.8").replace('"@tag"]', '"@tag", "@context", "@fromContext"]')
+# Scenarios whose fields returning `Query` are only satisfiable through root type re-entry, which the
+# reference composer's satisfiability check does not model (Apollo's composition and ours do): composed
+# without that one rule. Still needed: the reference rejects them; our composer accepts them and
+# writes the same supergraph (tests/schema/test_satisfiability.py checks it).
+ROOT_REENTRY = frozenset({"root_reentry"})
 
 
 def _link(sdl: str) -> str:
@@ -35,9 +40,12 @@ def compose(scenario: Path) -> tuple[str, str]:
         {"name": p.stem, "url": f"http://{p.stem}", "sdl": _link(p.read_text()) + p.read_text()}
         for p in sorted(scenario.glob("*.graphql"))
     ]
+    request: dict[str, object] = {"subgraphs": subgraphs}
+    if scenario.name in ROOT_REENTRY:
+        request["disableValidationRules"] = ["SatisfiabilityRule"]
     out = subprocess.run(
         ["node", str(COMPOSER)],
-        input=json.dumps({"subgraphs": subgraphs}),
+        input=json.dumps(request),
         capture_output=True,
         text=True,
         check=True,
