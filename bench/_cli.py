@@ -110,10 +110,16 @@ def main(argv: list[str] | None = None) -> int:
                 report["workloads"][name] = WORKLOADS[name].run(bench)
             if options.profile_s > 0:
                 from ._profile import profile_router
-                from .workloads.federation import BODY
+                from .workloads import federation, overhead
 
+                # The deep query unless only the single-subgraph one was asked for (then its 1 connection).
+                single = "overhead" in chosen and "federation" not in chosen
+                body = overhead.BODY if single else federation.BODY
+                connections = overhead.CONNECTIONS if single else options.connections
                 print(f"[profile] py-spy on the router for {options.profile_s:.0f} s...", flush=True)
-                report["profile"] = profile_router(bench, body=BODY, out=output.with_suffix(".pyspy.txt"))
+                report["profile"] = profile_router(
+                    bench, body=body, connections=connections, out=output.with_suffix(".pyspy.txt")
+                )
         except KeyboardInterrupt:
             print("interrupted: stopping everything this run started", file=sys.stderr)
             exit_code = 130

@@ -165,9 +165,9 @@ class Bench:
 
     # -- load ---------------------------------------------------------------------------------
 
-    def wrk_script(self, label: str, body: bytes) -> Path:
+    def wrk_script(self, label: str, body: bytes, headers: dict[str, str] | None = None) -> Path:
         path = self.options.work_dir / f"{label}.lua"
-        path.write_text(lua_script(body))
+        path.write_text(lua_script(body, headers))
         return path
 
     def load(self, url: str, script: Path, *, connections: int, duration_s: float) -> WrkResult:
@@ -201,8 +201,9 @@ class Bench:
             thread.join()
 
 
-def post(url: str, body: bytes) -> dict[str, Any]:
-    response = httpx.post(url, content=body, headers={"content-type": "application/json"}, timeout=30)
+def post(url: str, body: bytes, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    headers = {"content-type": "application/json", **(headers or {})}
+    response = httpx.post(url, content=body, headers=headers, timeout=30)
     return dict(orjson.loads(response.content))
 
 

@@ -84,7 +84,7 @@ def _package(function: str) -> str:
     return "/".join(parts[:2]) if parts[0] in ("router", "bench") else parts[0]
 
 
-def profile_router(bench: Bench, *, body: bytes, out: Path) -> dict[str, Any] | None:
+def profile_router(bench: Bench, *, body: bytes, connections: int, out: Path) -> dict[str, Any] | None:
     # pip installs it beside the interpreter (.venv/bin), which need not be on PATH.
     py_spy = shutil.which("py-spy") or shutil.which("py-spy", path=str(Path(sys.executable).parent))
     if py_spy is None:
@@ -96,7 +96,7 @@ def profile_router(bench: Bench, *, body: bytes, out: Path) -> dict[str, Any] | 
     load = threading.Thread(
         target=bench.load,
         args=(router.url, script),
-        kwargs={"connections": bench.options.connections, "duration_s": seconds + 3},
+        kwargs={"connections": connections, "duration_s": seconds + 3},
     )
     load.start()
     try:

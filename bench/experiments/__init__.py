@@ -7,6 +7,7 @@ option, so a proposed optimisation is measured before anyone edits the router fo
 from __future__ import annotations
 
 EXPERIMENTS = {
+    "client-path": "bench.experiments.client_path",
     "raw-transport": "bench.experiments.raw_transport",
 }
 

@@ -5,13 +5,14 @@
 
 from __future__ import annotations
 
-from . import federation, overhead, planner, startup
+from . import ecommerce, federation, overhead, planner, startup
 
 WORKLOADS = {
     "federation": federation,
     "overhead": overhead,
     "planner": planner,
     "startup": startup,
+    "ecommerce": ecommerce,
 }
 
 __all__ = ["WORKLOADS"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import resource
 import statistics
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
@@ -32,18 +32,38 @@ def measure_rounds(
     *,
     connections: int,
     label: str,
+    duration_s: float | None = None,
+    warmup_s: float | None = None,
+    backends: Sequence[Process] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """``targets``: name -> the process serving it. Returns name -> medians and every round."""
+    """``targets``: name -> the process serving it. Returns name -> medians and every round.
+
+    ``duration_s``/``warmup_s`` override the run's options for this workload; ``backends`` are the
+    processes behind the targets whose CPU is reported as "subgraphs" (default: the bench subgraphs).
+    """
     options = bench.options
+    duration = options.duration_s if duration_s is None else duration_s
+    warmup = options.warmup_s if warmup_s is None else warmup_s
+    if backends is None:
+        backends = list(bench.subgraphs().values())
     names = list(targets)
     for name in names:  # warm-up: JIT, caches, connection pools; not recorded
-        bench.load(targets[name].url, script, connections=connections, duration_s=options.warmup_s)
+        bench.load(targets[name].url, script, connections=connections, duration_s=warmup)
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
     for round_index in range(options.rounds):
         shift = round_index % len(names)
         for name in [*names[shift:], *names[:shift]]:
             print(f"  {label}: round {round_index + 1}/{options.rounds} {name}...", flush=True)
-            runs[name].append(_measure(bench, targets[name], script, connections=connections))
+            runs[name].append(
+                _measure(
+                    bench,
+                    targets[name],
+                    script,
+                    connections=connections,
+                    duration_s=duration,
+                    backends=backends,
+                )
+            )
     summary: dict[str, dict[str, Any]] = {}
     for name, results in runs.items():
 
@@ -69,8 +89,16 @@ def measure_rounds(
     return summary
 
 
-def _measure(bench: Bench, target: Process, script: Path, *, connections: int) -> dict[str, Any]:
-    subgraph_pids = [p.pid for p in bench.subgraphs().values() if p.pid != target.pid]
+def _measure(
+    bench: Bench,
+    target: Process,
+    script: Path,
+    *,
+    connections: int,
+    duration_s: float,
+    backends: Sequence[Process],
+) -> dict[str, Any]:
+    subgraph_pids = [p.pid for p in backends if p.pid != target.pid]
 
     def cpu() -> tuple[float, float, float]:
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -82,7 +110,7 @@ def _measure(bench: Bench, target: Process, script: Path, *, connections: int) -
 
     before = cpu()
     with bench.sample_rss(target.pid) as peak_kib:
-        result = bench.load(target.url, script, connections=connections, duration_s=bench.options.duration_s)
+        result = bench.load(target.url, script, connections=connections, duration_s=duration_s)
     after = cpu()
     # wrk is a child of this process: its CPU is in RUSAGE_CHILDREN once it has exited.
     wall = result.duration_s or 1.0
