@@ -17,31 +17,15 @@ from dataclasses import dataclass
 from ._merge import MergedField, MergedType, Supergraph, is_named_subtype
 from ._model import Argument, Field
 from ._typeref import is_output_subtype, parse_type_ref
+from .errors import Finding
 from .rules._common import subgraphs_phrase
 
 __all__ = ["CompositionHint", "collect_hints"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class CompositionHint:
-    """One non-fatal finding of composition: ``code``, message, and where (as errors say it)."""
-
-    code: str
-    message: str
-    subgraph: str | None = None
-    coordinate: str | None = None
-
-    def as_dict(self) -> dict[str, str | None]:
-        """The JSON shape ``--format json`` prints (the same keys as an error)."""
-        return {
-            "code": self.code,
-            "message": self.message,
-            "subgraph": self.subgraph,
-            "coordinate": self.coordinate,
-        }
-
-    def __str__(self) -> str:
-        return f"[{self.code}] {self.message}"
+class CompositionHint(Finding):
+    """One non-fatal finding of composition: never fails ``compose`` or ``check``."""
 
 
 def collect_hints(supergraph: Supergraph) -> list[CompositionHint]:

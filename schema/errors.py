@@ -21,18 +21,19 @@ __all__ = [
     "CompositionError",
     "CompositionFailed",
     "ConfigError",
+    "Finding",
     "SchemaError",
     "SubgraphSourceError",
 ]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class CompositionError:
-    """One composition problem: what rule failed (``code``), where, and why.
+class Finding:
+    """What composition reports, an error or a hint: ``code``, message, and where.
 
-    ``subgraph`` is the subgraph at fault when one can be named (``None`` for problems that
-    only exist across subgraphs, e.g. satisfiability), and ``coordinate`` is the schema
-    coordinate (``Type``, ``Type.field``, ``Type.field(arg:)``, ``@directive``).
+    ``subgraph`` is the subgraph concerned when one can be named (``None`` for what only exists
+    across subgraphs, e.g. satisfiability), and ``coordinate`` is the schema coordinate (``Type``,
+    ``Type.field``, ``Type.field(arg:)``, ``@directive``).
     """
 
     code: str
@@ -51,6 +52,11 @@ class CompositionError:
 
     def __str__(self) -> str:
         return f"[{self.code}] {self.message}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CompositionError(Finding):
+    """One composition problem: what rule failed (``code``), where, and why."""
 
 
 class SchemaError(Exception):

@@ -7,6 +7,9 @@ the reason; under CI (``CI=true``) it fails them, because .ci/run starts every s
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 
@@ -21,3 +24,25 @@ def unavailable(what: str, error: BaseException) -> None:
     if os.environ.get("CI"):
         pytest.fail(message + " - .ci/run should have started it")
     pytest.skip(message)
+
+
+@asynccontextmanager
+async def redis_key_prefix(kind: str = "test") -> AsyncIterator[str]:
+    """A key prefix of this test's own on the local Redis (which outlives a test's databases):
+    every key under it is deleted afterwards. Skips (fails under CI) when Redis is down."""
+    import redis.asyncio as aioredis
+
+    client = aioredis.Redis.from_url(REDIS_URL)
+    try:
+        await client.ping()
+    except Exception as exc:
+        await client.aclose()
+        unavailable("Redis", exc)
+    prefix = f"{kind}-{uuid.uuid4().hex[:12]}:"
+    try:
+        yield prefix
+    finally:
+        keys = [key async for key in client.scan_iter(match=prefix + "*")]
+        if keys:
+            await client.delete(*keys)
+        await client.aclose()

@@ -289,18 +289,25 @@ def _import_subgraph(name: str, module: str) -> Any:
         raise
 
 
-def _relay(args: argparse.Namespace) -> int:
+def _stop_on_signals() -> asyncio.Event:
+    """An event SIGINT or SIGTERM sets (call inside the running loop): a long-running command
+    without a server waits on it, then shuts down as a server would."""
     import signal
 
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+def _relay(args: argparse.Namespace) -> int:
     common = _subgraphs_common()
     run_relay = common.run_relay
     common.configure_logging("info", log_format=common.SubgraphSettings().log_format, logger_name="")
 
     async def relay() -> int:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
+        stop = _stop_on_signals()
         try:
             await run_relay(args.name, stop=stop)
         except RuntimeError as exc:
@@ -314,7 +321,6 @@ def _worker(args: argparse.Namespace) -> int:
     """Each named subgraph's app with its HTTP side unused: its lifespan runs the relay and the
     consumers (``SubgraphSpec.background``) until SIGTERM, then stops them in reverse order, each
     consumer after acking what it holds (the same shutdown path as the API process)."""
-    import signal
     from contextlib import AsyncExitStack
 
     from ._dev import run
@@ -331,10 +337,7 @@ def _worker(args: argparse.Namespace) -> int:
     log = logging.getLogger("subgraphs.worker")
 
     async def work() -> int:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
+        stop = _stop_on_signals()
         async with AsyncExitStack() as running:
             for spec in chosen:
                 app = spec.load_factory()(settings=settings, seed_on_start=False)

@@ -29,7 +29,7 @@ import pytest
 
 from subgraphs.common import OutgoingMessage, RabbitMQBus, new_event
 
-from ..events.testkit import AMQP_URL, order_placed, require_rabbitmq, unique_exchange
+from ..events.testkit import AMQP_URL, order_placed, rabbitmq_exchange
 from ..subgraphs.harness import postgres_database
 from ..test_cli import ROOT, _config, _free_ports
 
@@ -279,14 +279,8 @@ EVENTS = 300
 
 @pytest.fixture
 async def exchange() -> AsyncIterator[str]:
-    await require_rabbitmq()
-    name = unique_exchange()
-    yield name
-    cleanup = RabbitMQBus(url=AMQP_URL, exchange=name)
-    try:
-        await cleanup.delete_topology(["notifications"])
-    finally:
-        await cleanup.close()
+    async with rabbitmq_exchange(["notifications"]) as name:
+        yield name
 
 
 async def _queue_depths(exchange: str) -> tuple[int, int]:

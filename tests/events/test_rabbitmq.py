@@ -42,22 +42,15 @@ from .testkit import (
     Producer,
     eventually,
     producer_database,
+    rabbitmq_exchange,
     rabbitmqctl,
-    require_rabbitmq,
-    unique_exchange,
 )
 
 
 @pytest.fixture
 async def exchange() -> AsyncIterator[str]:
-    await require_rabbitmq()
-    name = unique_exchange()
-    yield name
-    cleanup = RabbitMQBus(url=AMQP_URL, exchange=name)
-    try:
-        await cleanup.delete_topology(["notifications", "probe"])
-    finally:
-        await cleanup.close()
+    async with rabbitmq_exchange(["notifications", "probe"]) as name:
+        yield name
 
 
 @contextlib.asynccontextmanager

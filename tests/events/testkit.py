@@ -11,7 +11,7 @@ import asyncio
 import subprocess
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -24,6 +24,7 @@ from subgraphs.common import (
     EventPayload,
     MoneyAmount,
     OrderPlaced,
+    RabbitMQBus,
     outbox_table,
     record_event,
 )
@@ -118,6 +119,22 @@ PLATFORM_CONSUMERS = ("notifications", "products-cache", "inventory-cache")
 def unique_exchange() -> str:
     """A fresh exchange name per test, so queues of other runs never mix in."""
     return f"test.events.{uuid.uuid4().hex[:10]}"
+
+
+@asynccontextmanager
+async def rabbitmq_exchange(consumers: Sequence[str] = PLATFORM_CONSUMERS) -> AsyncIterator[str]:
+    """A fresh exchange on the local RabbitMQ (skipped locally, failed under CI when it is down);
+    afterwards the exchange, its DLX and the named consumers' queues are deleted."""
+    await require_rabbitmq()
+    name = unique_exchange()
+    try:
+        yield name
+    finally:
+        cleanup = RabbitMQBus(url=AMQP_URL, exchange=name)
+        try:
+            await cleanup.delete_topology(consumers)
+        finally:
+            await cleanup.close()
 
 
 async def require_rabbitmq() -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from pathlib import Path
@@ -22,7 +21,7 @@ from router.server._auth import RouterAuth
 from subgraphs.users.app import create_app
 from subgraphs.users.throttle import Attempt, LoginThrottle, RedisWindows, TooManyAttempts, open_windows
 
-from ..services import REDIS_URL, unavailable
+from ..services import REDIS_URL, redis_key_prefix
 from ..subgraphs.harness import System, make_settings, start_system
 
 LOGIN = """mutation($email: String!, $password: String!) {
@@ -41,18 +40,8 @@ def code(body: dict[str, Any]) -> str | None:
 
 @pytest.fixture
 async def redis_prefix() -> AsyncIterator[str]:
-    client = aioredis.Redis.from_url(REDIS_URL)
-    try:
-        await client.ping()
-    except Exception as exc:
-        await client.aclose()
-        unavailable("Redis", exc)
-    prefix = f"test-throttle:{uuid.uuid4().hex[:8]}:"
-    yield prefix
-    keys = [key async for key in client.scan_iter(match=prefix + "*")]
-    if keys:
-        await client.delete(*keys)
-    await client.aclose()
+    async with redis_key_prefix("test-throttle") as prefix:
+        yield prefix
 
 
 class Replicas:

@@ -3,7 +3,6 @@ for a subgraph's invalidation consumer."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -11,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from ..events.testkit import eventually
-from ..services import REDIS_URL, unavailable
+from ..services import REDIS_URL, redis_key_prefix
 
 #: A port nothing listens on: the cache's Redis is "down".
 REDIS_DOWN = "redis://127.0.0.1:1/0"
@@ -21,22 +20,8 @@ REDIS_DOWN = "redis://127.0.0.1:1/0"
 async def redis_namespace(*, ttl_seconds: int = 30) -> AsyncIterator[dict[str, Any]]:
     """Settings that turn the cache on under a key prefix of this test's own (Redis outlives the
     test's database); the test's keys are deleted afterwards. Skips (fails under CI) without Redis."""
-    import redis.asyncio as aioredis
-
-    client = aioredis.Redis.from_url(REDIS_URL)
-    try:
-        await client.ping()
-    except Exception as exc:
-        await client.aclose()
-        unavailable("Redis", exc)
-    prefix = f"test-{uuid.uuid4().hex[:12]}:"
-    try:
+    async with redis_key_prefix() as prefix:
         yield {"cache_redis_url": REDIS_URL, "cache_key_prefix": prefix, "cache_ttl_seconds": ttl_seconds}
-    finally:
-        keys = [key async for key in client.scan_iter(match=prefix + "*")]
-        if keys:
-            await client.delete(*keys)
-        await client.aclose()
 
 
 async def invalidations_processed(app: FastAPI, count: int, *, timeout: float = 10.0) -> None:

@@ -20,8 +20,7 @@ from ..events.testkit import (
     PLATFORM_CONSUMERS,
     eventually,
     order_placed,
-    require_rabbitmq,
-    unique_exchange,
+    rabbitmq_exchange,
 )
 from .conftest import by_name, running_platform
 
@@ -30,14 +29,8 @@ PLACE_ORDER = 'mutation PlaceOrder { placeOrder(items: [{productId: "product-2",
 
 @pytest.fixture
 async def exchange() -> AsyncIterator[str]:
-    await require_rabbitmq()
-    name = unique_exchange()
-    yield name
-    cleanup = RabbitMQBus(url=AMQP_URL, exchange=name)
-    try:
-        await cleanup.delete_topology(PLATFORM_CONSUMERS)
-    finally:
-        await cleanup.close()
+    async with rabbitmq_exchange(PLATFORM_CONSUMERS) as name:
+        yield name
 
 
 async def test_the_notification_consumers_span_continues_the_orders_trace_from_the_message_header(
