@@ -153,7 +153,7 @@ def _services(config: Path) -> list[Any]:
 
 
 def _subgraph(args: argparse.Namespace) -> int:
-    from ._dev import Service, run, serve_all
+    from ._dev import Service
 
     spec = next((s for s in _services(args.config) if s.name == args.name), None)
     if spec is None:
@@ -162,7 +162,16 @@ def _subgraph(args: argparse.Namespace) -> int:
     common = _subgraphs_common()
     common.configure_logging(args.log_level, log_format=common.SubgraphSettings().log_format, logger_name="")
     app = spec.load_factory()()
-    service = Service(name=spec.name, host=args.host or spec.host, port=args.port or spec.port, app=app)
+    return _serve_alone(
+        Service(name=spec.name, host=args.host or spec.host, port=args.port or spec.port, app=app), args
+    )
+
+
+def _serve_alone(service: Any, args: argparse.Namespace) -> int:
+    """Serve one service as the whole process: its loggers own the root logger, and SIGTERM drains
+    requests in flight for ``--graceful-timeout`` seconds."""
+    from ._dev import run, serve_all
+
     return run(
         serve_all(
             [service],
@@ -240,20 +249,11 @@ def _router_service(
 
 
 def _router(args: argparse.Namespace) -> int:
-    from ._dev import run, serve_all
-
     service = _router_service(args.supergraph, host=args.host, port=args.port, log_level=args.log_level)
     # The whole process is the router: uvicorn's lines go to the root logger in the same format.
     server = importlib.import_module("router.server")
     server.configure_logging(args.log_level, log_format=server.RouterSettings().log_format, logger_name="")
-    return run(
-        serve_all(
-            [service],
-            log_level=args.log_level,
-            uvicorn_handlers=False,
-            graceful_timeout=args.graceful_timeout,
-        )
-    )
+    return _serve_alone(service, args)
 
 
 def _seed(args: argparse.Namespace) -> int:

@@ -72,29 +72,22 @@ async def test_marking_a_notification_read_lowers_the_unread_count(shop: Shop) -
 
 
 async def test_with_rabbitmq_an_order_placed_through_the_router_becomes_a_notification(tmp_path) -> None:
-    from subgraphs.common.bus import RabbitMQBus
 
-    from ..events.testkit import AMQP_URL, PLATFORM_CONSUMERS, require_rabbitmq, unique_exchange
+    from ..events.testkit import AMQP_URL, rabbitmq_exchange
     from .conftest import running_shop
 
-    await require_rabbitmq()
-    exchange = unique_exchange()
-    try:
-        async with running_shop(tmp_path, event_bus_url=AMQP_URL, event_exchange=exchange) as shop:
-            subscription = shop.system.apps["notifications"].state.event_subscription
-            await asyncio.wait_for(subscription.ready.wait(), 15)
-            placed = await shop.query(
-                'mutation { placeOrder(items: [{productId: "product-7", quantity: 1}]) { id } }',
-                user="user-3",
-            )
-            order_id = placed["data"]["placeOrder"]["id"]
-            me = await _notifications(shop, "user-3", at_least=1, timeout=20)
-    finally:
-        cleanup = RabbitMQBus(url=AMQP_URL, exchange=exchange)
-        try:
-            await cleanup.delete_topology(PLATFORM_CONSUMERS)
-        finally:
-            await cleanup.close()
+    async with (
+        rabbitmq_exchange() as exchange,
+        running_shop(tmp_path, event_bus_url=AMQP_URL, event_exchange=exchange) as shop,
+    ):
+        subscription = shop.system.apps["notifications"].state.event_subscription
+        await asyncio.wait_for(subscription.ready.wait(), 15)
+        placed = await shop.query(
+            'mutation { placeOrder(items: [{productId: "product-7", quantity: 1}]) { id } }',
+            user="user-3",
+        )
+        order_id = placed["data"]["placeOrder"]["id"]
+        me = await _notifications(shop, "user-3", at_least=1, timeout=20)
 
     [edge] = me["notifications"]["edges"]
     assert edge["node"]["kind"] == "ORDER_PLACED"
