@@ -11,7 +11,7 @@ from ._breaker import BreakerPolicy, BreakerState, CircuitBreaker, CircuitBreake
 from ._cache import LruCache
 from ._execute import PlanResult, execute_plan
 from ._fetch import FetchObserver, SubgraphClient, SubgraphResponse
-from ._gateway import Gateway, Planner, SupergraphView
+from ._gateway import DEFER_NOT_ACCEPTED, Gateway, Planner, SupergraphView, with_defer
 from ._operation import DocumentRule
 from ._policies import Policies
 from ._possible_types import PossibleTypes
@@ -33,6 +33,7 @@ from .errors import (
 )
 
 __all__ = [
+    "DEFER_NOT_ACCEPTED",
     "UNAUTHORIZED",
     "BreakerPolicy",
     "BreakerState",
@@ -66,4 +67,5 @@ __all__ = [
     "client_error",
     "execute_plan",
     "shape_response",
+    "with_defer",
 ]

@@ -3,7 +3,9 @@
 Implements the executor side of the plan contract in PLANNER.md: ``Sequence`` children in order,
 ``Parallel`` children concurrently, ``Condition`` on a boolean variable, root ``Fetch``es merged at
 the root, ``Flatten``ed entity fetches batched into one ``_entities`` call, and ``Flatten``ed root
-fetches (root type re-entry) merged into the ``Query`` objects at their path. A subgraph that fails
+fetches (root type re-entry) merged into the ``Query`` objects at their path. A ``Defer`` plan run
+here runs its primary, then every deferred part, into one result (no incremental delivery: that is
+``_incremental``). A subgraph that fails
 nulls only the part of the response its fetch would have filled and adds one error; the plan goes on.
 What the client asked for is decided later, by the shaper, from the merged tree returned here.
 """
@@ -25,7 +27,7 @@ from graphql import (
     parse,
 )
 
-from router.planner import Condition, Fetch, Flatten, Parallel, Sequence
+from router.planner import Condition, Defer, Fetch, Flatten, Parallel, Sequence
 
 from ._context import group_by_context
 from ._flatten import collect_positions, collect_representations, path_prefix
@@ -90,12 +92,13 @@ class _PlanRun:
         possible: PossibleTypes,
         variables: Mapping[str, Any],
         headers: Mapping[str, str] | None,
+        data: dict[str, Any] | None = None,
     ) -> None:
         self._client = client
         self._possible = possible
         self._variables = variables
         self._headers = headers
-        self.data: dict[str, Any] = {}
+        self.data: dict[str, Any] = {} if data is None else data
         self.errors: list[dict[str, Any]] = []
         self.failed_paths: list[tuple[str | int, ...]] = []
 
@@ -123,6 +126,11 @@ class _PlanRun:
             branch = node.if_clause if self._variables.get(node.condition) is True else node.else_clause
             if branch is not None:
                 await self.node(branch)
+        elif isinstance(node, Defer):
+            # Everything in one response: parts in document order (a part follows the one it is in).
+            for part in (node.primary, *(d.node for d in node.deferred)):
+                if part is not None:
+                    await self.node(part)
 
     async def _root_fetch(self, fetch: Fetch) -> None:
         try:

@@ -12,32 +12,40 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from graphql import FragmentDefinitionNode, OperationType
+from graphql import (
+    ArgumentNode,
+    DirectiveNode,
+    FragmentDefinitionNode,
+    GraphQLDeferDirective,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+    VariableNode,
+    parse,
+)
 
-from router.planner import PlanningError, QueryPlan, plan, print_plan
+from router.planner import Defer, PlanningError, QueryPlan, plan, print_plan
 
 from ._authorization import UNSET, AuthorizationPolicy, Claims, Unset
 from ._cache import LruCache
 from ._execute import execute_plan
 from ._fetch import SubgraphClient
+from ._incremental import deliver_incrementally
 from ._introspection import Introspection, has_planned_fields
 from ._operation import ParsedDocument, coerce_variables, parse_and_validate, select_operation
 from ._override import ProgressiveOverride
 from ._possible_types import PossibleTypes
 from ._response_errors import ErrorCode, client_error
-from ._shape import shape_response
+from ._shape import shape_deferred, shape_response
 from .errors import GatewayConfigError
 
 if TYPE_CHECKING:
-    from collections.abc import Hashable, Mapping, Sequence
+    from collections.abc import AsyncIterator, Hashable, Mapping, Sequence
 
     import httpx
-    from graphql import (
-        DocumentNode,
-        GraphQLObjectType,
-        GraphQLSchema,
-        OperationDefinitionNode,
-    )
+    from graphql import DocumentNode, GraphQLObjectType, SelectionSetNode
+
+    from router.planner import DeferredNode
 
     from ._breaker import CircuitBreakers
     from ._fetch import FetchObserver
@@ -45,7 +53,7 @@ if TYPE_CHECKING:
     from ._policies import Policies
     from ._retry import RetryPolicy
 
-__all__ = ["Gateway", "Planner", "SupergraphView"]
+__all__ = ["DEFER_NOT_ACCEPTED", "Gateway", "Planner", "SupergraphView"]
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +78,7 @@ class Planner(Protocol):
         operation_name: str | None = None,
         *,
         override_labels: frozenset[str] = ...,
+        defer_variables: Mapping[str, bool] | None = ...,
     ) -> QueryPlan: ...
 
 
@@ -84,6 +93,13 @@ class _PreparedOperation:
     introspection: Introspection | None
     denied: Mapping[int, str]
     """Fields removed for lack of authorization (``id`` of the client's node -> error message)."""
+    defer_variables: tuple[str, ...] = ()
+    """Variables ``@defer(if: $v)`` reads: the plan depends on their values (``plan_for``)."""
+    planned_document: DocumentNode | None = None
+    operation_name: str | None = None
+    override_labels: frozenset[str] = frozenset()
+    plans: dict[tuple[bool, ...], QueryPlan] | None = None
+    """Plans per value of ``defer_variables`` (at most 2**n, n is small), filled on first use."""
 
 
 _EMPTY_PLAN = QueryPlan(node=None)
@@ -131,7 +147,7 @@ class Gateway:
                 "(join__Graph url) or pass subgraph_urls."
             )
         self._supergraph = supergraph
-        self._schema = supergraph.api_schema
+        self._schema = with_defer(supergraph.api_schema)
         self._client = SubgraphClient(
             http,
             urls,
@@ -202,6 +218,143 @@ class Gateway:
             return {**response, "extensions": {"queryPlan": plan_text}}
         return await self._run(prepared, variables, headers)
 
+    async def execute_incremental(
+        self,
+        query: str,
+        variables: Mapping[str, Any] | None = None,
+        operation_name: str | None = None,
+        *,
+        accepts_incremental: bool,
+        headers: Mapping[str, str] | None = None,
+        override_labels: frozenset[str] = frozenset(),
+        include_plan: bool = False,
+        claims: Claims | Unset | None = UNSET,
+    ) -> dict[str, Any] | AsyncIterator[dict[str, Any]]:
+        """Like ``execute``, but an operation with an active ``@defer`` is delivered incrementally.
+
+        Returns the payloads (``_incremental``) to stream when the plan defers something and the
+        client accepts incremental delivery (``accepts_incremental``); a ``DEFER_NOT_ACCEPTED``
+        error when it defers something and the client does not (what Apollo Router answers: a client
+        that cannot read multipart must not get a response it cannot parse); else the one response.
+        """
+        try:
+            prepared = self._prepare(query, operation_name, self._override.labels(override_labels), claims)
+            if isinstance(prepared, list):
+                return {"errors": prepared}
+            coerced = coerce_variables(self._schema, prepared.operation, variables)
+            if isinstance(coerced, list):
+                return {"errors": coerced}
+            chosen = self._plan_for(prepared, coerced)
+            if isinstance(chosen, list):
+                return {"errors": chosen}
+            if not isinstance(chosen.node, Defer):
+                response = await self._run(prepared, variables, headers)
+                if include_plan:
+                    plan_text = print_plan(chosen) if chosen.node is not None else None
+                    return {**response, "extensions": {"queryPlan": plan_text}}
+                return response
+            if not accepts_incremental:
+                return {
+                    "errors": [
+                        client_error(
+                            "The operation uses @defer but the client does not accept multipart/mixed "
+                            "responses: send 'Accept: multipart/mixed;deferSpec=20220824, application/json'.",
+                            code=DEFER_NOT_ACCEPTED,
+                        )
+                    ]
+                }
+        except Exception:
+            logger.exception("unexpected error while executing an operation")
+            return {"errors": [client_error("Internal server error.", code=ErrorCode.INTERNAL_SERVER_ERROR)]}
+        return self._deliver(
+            prepared, chosen.node, coerced, headers, print_plan(chosen) if include_plan else None
+        )
+
+    def _deliver(
+        self,
+        prepared: _PreparedOperation,
+        defer: Defer,
+        coerced: dict[str, Any],
+        headers: Mapping[str, str] | None,
+        plan_text: str | None,
+    ) -> AsyncIterator[dict[str, Any]]:
+        possible = self._possible_types
+        fragments = prepared.fragments
+
+        def shape_primary(
+            data: dict[str, Any], errors: list[dict[str, Any]], failed: list[tuple[str | int, ...]]
+        ) -> dict[str, Any] | None:
+            return shape_response(
+                possible_types=possible,
+                root_type=prepared.root_type,
+                selection_set=prepared.operation.selection_set,
+                fragments=fragments,
+                variables=coerced,
+                data=data,
+                errors=errors,
+                failed_paths=failed,
+                denied=prepared.denied,
+                defer=True,
+            )
+
+        def shape_part(
+            node: DeferredNode,
+            selection: SelectionSetNode,
+            data: dict[str, Any],
+            path: list[str | int],
+            errors: list[dict[str, Any]],
+            failed: list[tuple[str | int, ...]],
+        ) -> tuple[bool, dict[str, Any] | None]:
+            parent = self._schema.get_type(node.parent_type)
+            assert parent is not None
+            return shape_deferred(
+                possible_types=possible,
+                parent_type=parent,  # type: ignore[arg-type]
+                selection_set=selection,
+                fragments=fragments,
+                variables=coerced,
+                data=data,
+                path=path,
+                errors=errors,
+                failed_paths=failed,
+                denied=prepared.denied,
+            )
+
+        return deliver_incrementally(
+            defer,
+            client=self._client,
+            possible_types=possible,
+            variables=coerced,
+            headers=headers,
+            shape_primary=shape_primary,
+            shape_deferred=shape_part,
+            subselections={node.id: _subselection(node) for node in defer.deferred},
+            extensions={"queryPlan": plan_text} if plan_text is not None else None,
+        )
+
+    def _plan_for(
+        self, prepared: _PreparedOperation, coerced: Mapping[str, Any]
+    ) -> QueryPlan | list[dict[str, Any]]:
+        """The plan for this request's values of the variables ``@defer(if: $v)`` reads."""
+        if prepared.plans is None:
+            return prepared.plan
+        values = tuple(coerced.get(v) is not False for v in prepared.defer_variables)
+        chosen = prepared.plans.get(values)
+        if chosen is None:
+            assert prepared.planned_document is not None
+            try:
+                chosen = self._planner(
+                    self._supergraph,
+                    prepared.planned_document,
+                    prepared.operation_name,
+                    override_labels=prepared.override_labels,
+                    defer_variables=dict(zip(prepared.defer_variables, values, strict=True)),
+                )
+            except PlanningError as exc:
+                return [client_error(str(exc), code=getattr(exc, "code", ErrorCode.QUERY_PLANNING_FAILED))]
+            prepared.plans[values] = chosen
+        return chosen
+
     async def _run(
         self,
         prepared: _PreparedOperation,
@@ -211,9 +364,12 @@ class Gateway:
         coerced = coerce_variables(self._schema, prepared.operation, variables)
         if isinstance(coerced, list):
             return {"errors": coerced}
+        chosen = self._plan_for(prepared, coerced)
+        if isinstance(chosen, list):
+            return {"errors": chosen}
 
         result = await execute_plan(
-            prepared.plan,
+            chosen,
             client=self._client,
             possible_types=self._possible_types,
             variables=coerced,
@@ -325,10 +481,21 @@ class Gateway:
                     for d in planned_document.definitions
                     if isinstance(d, FragmentDefinitionNode)
                 }
+        has_defer, defer_variables = _defer_usage(planned_document)
         if has_planned_fields(planned_selection.selection_set, planned_fragments):
             try:
-                plan = self._planner(
-                    self._supergraph, planned_document, operation_name, override_labels=override_labels
+                plan = (
+                    self._planner(
+                        self._supergraph,
+                        planned_document,
+                        operation_name,
+                        override_labels=override_labels,
+                        defer_variables={},
+                    )
+                    if has_defer
+                    else self._planner(
+                        self._supergraph, planned_document, operation_name, override_labels=override_labels
+                    )
                 )
             except PlanningError as exc:
                 return [client_error(str(exc), code=getattr(exc, "code", ErrorCode.QUERY_PLANNING_FAILED))]
@@ -341,6 +508,59 @@ class Gateway:
             plan=plan,
             introspection=Introspection.of(operation, parsed.fragments),
             denied=denied,
+            defer_variables=defer_variables if plan is not _EMPTY_PLAN else (),
+            planned_document=planned_document,
+            operation_name=operation_name,
+            override_labels=override_labels,
+            plans={(True,) * len(defer_variables): plan} if defer_variables else None,
         )
         self._operations.put(cache_key, prepared)
         return prepared
+
+
+DEFER_NOT_ACCEPTED = "DEFER_NOT_ACCEPTED"
+
+
+def with_defer(schema: GraphQLSchema) -> GraphQLSchema:
+    """The API schema plus ``@defer`` (incremental delivery), as Apollo Router declares it: clients
+    may use it and introspection shows it. The types are the same objects."""
+    if schema.get_directive("defer") is not None:
+        return schema
+    kwargs = schema.to_kwargs()
+    kwargs["directives"] = (*schema.directives, GraphQLDeferDirective)
+    return GraphQLSchema(**kwargs)
+
+
+def _defer_usage(document: DocumentNode) -> tuple[bool, tuple[str, ...]]:
+    """Whether any fragment of ``document`` has ``@defer``, and the variables its ``if`` reads."""
+    found = False
+    variables: set[str] = set()
+
+    def visit(node: object) -> None:
+        nonlocal found
+        if isinstance(node, DirectiveNode):
+            if node.name.value == "defer":
+                found = True
+                for argument in node.arguments or ():
+                    if isinstance(argument, ArgumentNode) and isinstance(argument.value, VariableNode):
+                        variables.add(argument.value.name.value)
+            return
+        for key in getattr(node, "keys", ()):
+            if key == "loc":
+                continue
+            value = getattr(node, key, None)
+            if isinstance(value, tuple | list):
+                for item in value:
+                    visit(item)
+            elif value is not None and hasattr(value, "keys"):
+                visit(value)
+
+    for definition in document.definitions:
+        visit(definition)
+    return found, tuple(sorted(variables))
+
+
+def _subselection(node: DeferredNode) -> SelectionSetNode:
+    operation = parse(node.subselection, no_location=True).definitions[0]
+    assert isinstance(operation, OperationDefinitionNode)
+    return operation.selection_set

@@ -7,6 +7,9 @@ under the client's aliases, fragments applied by the object's runtime type again
 missing field read as null, leaf values checked against their scalar or enum type, and a null in a
 non-null position propagated to the nearest nullable parent (the whole ``data`` when it reaches the
 root). Each null that no earlier error explains gets an error with its ``path``.
+
+For incremental delivery (``@defer``) the initial payload is shaped with ``defer=True``: fragments
+with an active ``@defer`` are left out; ``shape_deferred`` shapes one deferred fragment at one object.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ if TYPE_CHECKING:
 
     from ._possible_types import PossibleTypes
 
-__all__ = ["shape_response"]
+__all__ = ["is_deferred", "shape_deferred", "shape_response"]
 
 _META_FIELDS = frozenset(("__schema", "__type"))
 
@@ -65,6 +68,7 @@ def shape_response(
     failed_paths: Iterable[tuple[str | int, ...]] = (),
     introspection: Mapping[str, Any] | None = None,
     denied: Mapping[int, str] | None = None,
+    defer: bool = False,
 ) -> dict[str, Any] | None:
     """The client's ``data`` built from ``data``; errors found on the way are appended to ``errors``.
 
@@ -74,18 +78,87 @@ def shape_response(
 
     ``errors`` (already in the response) and ``failed_paths`` (parts a failed fetch left out)
     explain nulls, so those get no second error. ``introspection`` holds the already executed
-    ``__schema``/``__type`` root fields by response key.
+    ``__schema``/``__type`` root fields by response key. ``defer``: leave out fragments with an
+    active ``@defer`` (the initial payload of an incremental response).
     """
     shaper = (
         _DenyingShaper(possible_types, fragments, variables, errors, failed_paths, denied)
         if denied
         else _Shaper(possible_types, fragments, variables, errors, failed_paths)
     )
+    shaper.defer = defer
     fields = shaper.collect(root_type, selection_set, (selection_set,))
     try:
         return shaper.complete_object(root_type, fields, data, None, introspection)
     except _Bubble:
         return None
+
+
+def shape_deferred(
+    *,
+    possible_types: PossibleTypes,
+    parent_type: GraphQLCompositeType,
+    selection_set: SelectionSetNode,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    variables: Mapping[str, Any],
+    data: dict[str, Any],
+    path: list[str | int],
+    errors: list[dict[str, Any]],
+    failed_paths: Iterable[tuple[str | int, ...]] = (),
+    denied: Mapping[int, str] | None = None,
+) -> tuple[bool, dict[str, Any] | None]:
+    """One deferred fragment (``selection_set``: the fragment without ``@defer``) at the object
+    ``data`` found at ``path``: (whether it applies to that object, its shaped fields).
+
+    Fragments nested in it with an active ``@defer`` are left out (they come later). A null that
+    reaches the fragment's own level makes the whole payload's ``data`` null ("Defer and Stream",
+    incremental delivery RFC: null bubbling stops at the deferred fragment).
+    """
+    shaper = (
+        _DenyingShaper(possible_types, fragments, variables, errors, failed_paths, denied)
+        if denied
+        else _Shaper(possible_types, fragments, variables, errors, failed_paths)
+    )
+    shaper.defer = True
+    runtime: GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType = parent_type
+    fields: list[_Collected] | None
+    if isinstance(parent_type, GraphQLObjectType):
+        fields = shaper.collect(parent_type, selection_set, (selection_set,))
+    else:
+        typename = data.get("__typename")
+        schema = possible_types.schema
+        found = schema.get_type(typename) if isinstance(typename, str) else None
+        if isinstance(found, GraphQLObjectType) and schema.is_sub_type(parent_type, found):
+            runtime = found
+            fields = shaper.collect(found, selection_set, (selection_set,))
+        else:
+            fields = shaper.collect_static(parent_type, selection_set, (selection_set,))
+    if not fields:
+        return False, None
+    at: Path | None = None
+    for key in path:
+        at = Path(at, key, None)
+    try:
+        return True, shaper.complete_object(runtime, fields, data, at)
+    except _Bubble:
+        return True, None
+
+
+def is_deferred(selection: InlineFragmentNode | FragmentSpreadNode, variables: Mapping[str, Any]) -> bool:
+    """Whether the fragment has an active ``@defer``: ``if`` absent, true, or a variable not false
+    (the planner's rule, ``router.planner.normalize``)."""
+    for directive in selection.directives or ():
+        if directive.name.value != "defer":
+            continue
+        for argument in directive.arguments or ():
+            if argument.name.value == "if":
+                value = argument.value
+                if isinstance(value, BooleanValueNode):
+                    return value.value
+                if isinstance(value, VariableNode):
+                    return variables.get(value.name.value) is not False
+        return True
+    return False
 
 
 class _Bubble(Exception):
@@ -111,6 +184,8 @@ class _Shaper:
         failed_paths: Iterable[tuple[str | int, ...]],
     ) -> None:
         self._possible = possible
+        self.defer = False
+        """Leave out fragments with an active ``@defer`` (they are delivered later)."""
         self._schema: GraphQLSchema = possible.schema
         self._fragments = fragments
         self._variables = variables
@@ -197,6 +272,12 @@ class _Shaper:
                     grouped[key] = [selection]
                 else:
                     nodes.append(selection)
+            elif (
+                self.defer
+                and isinstance(selection, InlineFragmentNode | FragmentSpreadNode)
+                and is_deferred(selection, self._variables)
+            ):
+                continue
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 if condition is None or self._applies(type_, condition.name.value):

@@ -20,6 +20,8 @@ from .errors import (
 )
 from .nodes import (
     Condition,
+    Defer,
+    DeferredNode,
     Fetch,
     FieldSelection,
     Flatten,
@@ -36,6 +38,8 @@ from .nodes import (
 
 __all__ = [
     "Condition",
+    "Defer",
+    "DeferredNode",
     "Fetch",
     "FieldSelection",
     "Flatten",

@@ -3,7 +3,9 @@
 From the steps with no dependencies: a step whose dependents wait only for it becomes
 ``Sequence[step, Parallel[dependents]]``; a step with several parents runs once all of them are done.
 Entity steps, and root-kind steps re-entering the query root at a path, go inside ``Flatten(path)``; steps with variable ``@skip``/``@include`` inside ``Condition``.
-Mutation root groups run in document order.
+Mutation root groups run in document order. With ``@defer``, each part (the primary, every deferred
+fragment) is assembled from its own steps (``assemble_parts``); a part runs after the parts it
+depends on, so their steps count as done.
 """
 
 from __future__ import annotations
@@ -15,11 +17,11 @@ from ._fetch_graph import FetchGraph, Step
 from .nodes import Condition, Fetch, Flatten, Parallel, PlanNode, Sequence
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
     from ._operation import VarCondition
 
-__all__ = ["assemble_plan"]
+__all__ = ["assemble_parts", "assemble_plan"]
 
 
 def assemble_plan(
@@ -39,6 +41,32 @@ def assemble_plan(
             [assembler.run({s.id for s in graph.steps.values() if s.group == g}) for g in groups]
         )
     return assembler.run(set(graph.steps))
+
+
+def assemble_parts(
+    graph: FetchGraph,
+    deferred: Iterable[int],
+    *,
+    operation_name: str | None,
+    variable_definitions: Mapping[str, str],
+    contexts: ContextBindings = NO_BINDINGS,
+) -> tuple[PlanNode | None, dict[int, PlanNode | None]]:
+    """The plan of the primary part (steps with no ``defer``) and of each ``deferred`` part."""
+    assembler = _Assembler(graph, operation_name, variable_definitions, contexts)
+
+    def part(defer: int | None) -> PlanNode | None:
+        ids = {s.id for s in graph.steps.values() if s.defer == defer}
+        if not ids:
+            return None
+        # Other parts' steps: done before this part starts (the ones it depends on) or unrelated.
+        assembler.handled = set(graph.steps) - ids
+        if graph.sequential:
+            groups = sorted({graph.steps[i].group for i in ids})
+            return _sequence([assembler.run({i for i in ids if graph.steps[i].group == g}) for g in groups])
+        return assembler.run(ids)
+
+    primary = part(None)
+    return primary, {d: part(d) for d in deferred}
 
 
 class _Assembler:

@@ -38,6 +38,7 @@ class Step:
 
     __slots__ = (
         "conditions",
+        "defer",
         "deps",
         "filters",
         "graph",
@@ -61,8 +62,11 @@ class Step:
         path: tuple[str, ...],
         conditions: tuple[VarCondition, ...],
         group: int,
+        defer: int | None = None,
     ) -> None:
         self.id = id
+        self.defer = defer
+        """The deferred part (``DeferMark.id``) this fetch belongs to; None: the primary part."""
         self.graph = graph
         self.kind = kind
         """``query``/``mutation`` for a root fetch, None for an entity fetch. A root fetch with a
@@ -116,8 +120,17 @@ class FetchGraph:
         path: tuple[str, ...],
         conditions: tuple[VarCondition, ...],
         group: int,
+        defer: int | None = None,
     ) -> Step:
-        step = Step(id=self._next_id, graph=graph, kind=kind, path=path, conditions=conditions, group=group)
+        step = Step(
+            id=self._next_id,
+            graph=graph,
+            kind=kind,
+            path=path,
+            conditions=conditions,
+            group=group,
+            defer=defer,
+        )
         self._next_id += 1
         self.steps[step.id] = step
         return step
@@ -154,10 +167,12 @@ class FetchGraph:
         deps: set[int],
         group: int,
         kind: OperationKind | None = None,
+        defer: int | None = None,
     ) -> Step:
         """An entity step at ``path`` waiting for ``deps``: an existing one when no cycle results.
 
-        With ``kind``, a root-kind step re-entering the query root at ``path`` instead.
+        With ``kind``, a root-kind step re-entering the query root at ``path`` instead. Steps of
+        different deferred parts are never shared.
         """
         for s in self.steps.values():
             if (
@@ -166,12 +181,15 @@ class FetchGraph:
                 and s.graph == graph
                 and s.conditions == conditions
                 and s.group == group
+                and s.defer == defer
                 and s.id not in deps
                 and not any(s.id in self.ancestors(d) for d in deps)
             ):
                 s.deps |= deps
                 return s
-        step = self.new_step(graph=graph, kind=kind, path=path, conditions=conditions, group=group)
+        step = self.new_step(
+            graph=graph, kind=kind, path=path, conditions=conditions, group=group, defer=defer
+        )
         step.deps |= deps
         return step
 
@@ -195,7 +213,7 @@ def build_fetch_graph(
     for index, group in enumerate(tree.groups):
         common = _common_conditions(group.children)
         step = builder.graph.new_step(
-            graph=group.graph, kind=operation_kind, path=(), conditions=common, group=index
+            graph=group.graph, kind=operation_kind, path=(), conditions=common, group=index, defer=group.defer
         )
         builder.add(step, step.selection, group.children, (), tree.root_type, (), common, internal=False)
     if contexts:
@@ -356,6 +374,7 @@ class _Builder:
             step, selection, jump.inputs, path, jump.source_type, conditions, (), internal=True
         )
         common = _common_conditions(jump.children)
+        defer = jump.defer.id if jump.defer is not None else step.defer
         base, filters = path, cast("tuple[str, ...]", ())
         if path and path[-1].startswith("|["):
             base, filters = path[:-1], tuple(path[-1][2:-1].split(","))
@@ -368,6 +387,7 @@ class _Builder:
                 path=base,
                 conditions=_union(conditions, common),
                 group=step.group,
+                defer=defer,
             )
             child.deps |= producers
         else:
@@ -377,6 +397,7 @@ class _Builder:
                 conditions=_union(conditions, common),
                 deps=producers,
                 group=step.group,
+                defer=defer,
             )
         if filters:
             child.filters.update(filters)
@@ -430,6 +451,7 @@ class _Builder:
             deps={step.id},
             group=step.group,
             kind="query",
+            defer=jump.defer.id if jump.defer is not None else step.defer,
         )
         child.unfiltered = True
         touched, _ = self.add(

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from router.supergraph import Supergraph
 
 __all__ = [
+    "DeferMark",
     "OpField",
     "OpFragment",
     "OpSelection",
@@ -63,12 +64,34 @@ class OpField:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class DeferMark:
+    """An active ``@defer`` on a fragment: the deferred part it starts (``nodes.DeferredNode``).
+
+    ``id`` numbers active deferred fragments in document order; ``parent`` is the ``id`` of the
+    deferred fragment around this one; ``path`` (response keys, ``"@"`` per list level) leads to the
+    objects of type ``parent_type`` the fragment applies to.
+    """
+
+    id: int
+    label: str | None
+    path: tuple[str, ...]
+    parent_type: str
+    subselection: str
+    parent: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class OpFragment:
-    """An inline fragment; ``type_condition`` None means "same type" (only there for its conditions)."""
+    """An inline fragment; ``type_condition`` None means "same type" (only there for its conditions).
+
+    ``defer``: the fragment is deferred; it is planned as its own part of the plan and never merged
+    with another fragment.
+    """
 
     type_condition: str | None
     conditions: tuple[VarCondition, ...] = ()
     selections: tuple[OpSelection, ...] = ()
+    defer: DeferMark | None = None
 
 
 OpSelection: TypeAlias = OpField | OpFragment

@@ -3,14 +3,26 @@
 Format as in PLANNER.md: two-space indentation, each child followed by a comma; an entity fetch
 prints ``{ requires } => { selection }`` and its rewrites as ``path/segments = "value"`` or
 ``path/segments -> key``; ``Condition`` prints as ``Include(if: $v)``,
-``Skip(if: $v)`` or ``Condition(if: $v) { ... } else { ... }``.
+``Skip(if: $v)`` or ``Condition(if: $v) { ... } else { ... }``; ``Defer`` prints ``Primary { ... }``
+then each ``Deferred(id: "1", depends: "0", label: "x", path: "a.@", subselection: "{ ... }") { ... }``.
 """
 
 from __future__ import annotations
 
 import json
 
-from .nodes import Condition, Fetch, Flatten, Parallel, PlanNode, QueryPlan, Rewrite, Sequence, ValueSetter
+from .nodes import (
+    Condition,
+    Defer,
+    Fetch,
+    Flatten,
+    Parallel,
+    PlanNode,
+    QueryPlan,
+    Rewrite,
+    Sequence,
+    ValueSetter,
+)
 
 __all__ = ["print_plan"]
 
@@ -58,6 +70,25 @@ def _node(node: PlanNode, depth: int, lines: list[str]) -> None:
         lines.append(f"{pad}{type(node).__name__} {{")
         for child in node.nodes:
             _node(child, depth + 1, lines)
+        lines.append(f"{pad}}},")
+    elif isinstance(node, Defer):
+        lines.append(f"{pad}Defer {{")
+        lines.append(f"{pad}  Primary {{")
+        if node.primary is not None:
+            _node(node.primary, depth + 2, lines)
+        lines.append(f"{pad}  }},")
+        for deferred in node.deferred:
+            options = f'id: "{deferred.id}"'
+            if deferred.depends is not None:
+                options += f', depends: "{deferred.depends}"'
+            if deferred.label is not None:
+                options += f", label: {json.dumps(deferred.label)}"
+            options += f', path: "{_path(deferred.query_path)}"'
+            options += f", subselection: {json.dumps(deferred.subselection)}"
+            lines.append(f"{pad}  Deferred({options}) {{")
+            if deferred.node is not None:
+                _node(deferred.node, depth + 2, lines)
+            lines.append(f"{pad}  }},")
         lines.append(f"{pad}}},")
     elif isinstance(node, Condition):
         if node.if_clause is not None and node.else_clause is None:

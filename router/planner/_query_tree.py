@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
-    from ._operation import OpField, OpSelection, VarCondition
+    from ._operation import DeferMark, OpField, OpSelection, VarCondition
 
 __all__ = ["QueryTree", "RootGroup", "TreeField", "TreeFragment", "TreeJump", "TreeNode", "TreeRootJump"]
 
@@ -47,6 +47,8 @@ class TreeJump:
     input_selections: tuple[OpSelection, ...]
     """What each representation carries besides ``__typename``: the key and ``@requires`` fields."""
     children: tuple[TreeNode, ...]
+    defer: DeferMark | None = None
+    """The jump starts the deferred part of this ``@defer`` fragment (its fetches are that part's)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -60,6 +62,8 @@ class TreeRootJump:
     graph: str
     root_type: str
     children: tuple[TreeNode, ...]
+    defer: DeferMark | None = None
+    """As for ``TreeJump``: the re-entry starts a deferred part."""
 
 
 TreeNode: TypeAlias = TreeField | TreeFragment | TreeJump | TreeRootJump
@@ -67,10 +71,11 @@ TreeNode: TypeAlias = TreeField | TreeFragment | TreeJump | TreeRootJump
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RootGroup:
-    """Root fields sent to one subgraph in one root fetch."""
+    """Root fields sent to one subgraph in one root fetch (of the deferred part ``defer``, if set)."""
 
     graph: str
     children: tuple[TreeNode, ...]
+    defer: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -203,6 +203,13 @@ class _Walker:
                 else:
                     remote.append(s)
                 continue
+            if s.defer is not None:
+                sub = self._deferred(type_name, graph, s, provided, depth)
+                if sub is None:
+                    return None
+                nodes.extend(sub.nodes)
+                cost += sub.cost
+                continue
             tc = s.type_condition
             if tc is None:
                 sub = self.level(type_name, graph, s.selections, provided, satisfied, depth)
@@ -318,6 +325,39 @@ class _Walker:
                     found = True
                     sub.extend(inner or ())
         return found, (tuple(sub) if found else None)
+
+    # -- deferred fragments ---------------------------------------------------------------------------
+
+    def _deferred(
+        self, type_name: str, graph: str, s: OpFragment, provided: Provided, depth: int
+    ) -> _Planned | None:
+        """A ``@defer`` fragment: its fields in fetches of their own, started after the primary part.
+
+        As in Apollo's planner, a deferred part begins with an entity jump from the object it applies
+        to (through a key; into the same subgraph when that one resolves the fields: a new fetch is
+        the point), or with a root type re-entry on a ``Query`` object, so the part only needs the
+        key fields from the part it depends on. Without a key to start from (a value type), the
+        fields are fetched with the enclosing part and only their delivery is deferred.
+        """
+        assert s.defer is not None
+        items: tuple[OpSelection, ...] = (replace(s, defer=None),)
+        targets: list[tuple[str, str]] = []
+        if type_name == self.query_type:
+            targets = [(type_name, g) for g in sorted(self.sg.subgraphs, key=lambda g: (g != graph, g))]
+        else:
+            seen = {(e.target_type, e.graph) for e in self.graph.key_edges(type_name)}
+            targets = sorted(seen, key=lambda t: (t[1] != graph, t[1], t[0]))
+        best: _Planned | None = None
+        for target in targets:
+            planned = self._group(type_name, graph, target, items, provided, depth)
+            if planned is not None and (best is None or planned.cost < best.cost):
+                best = planned
+        if best is None:
+            return self.level(type_name, graph, items, provided, frozenset(), depth)
+        marked = tuple(
+            replace(n, defer=s.defer) if isinstance(n, TreeJump | TreeRootJump) else n for n in best.nodes
+        )
+        return _Planned(marked, best.cost)
 
     # -- entity jumps ---------------------------------------------------------------------------------
 

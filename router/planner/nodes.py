@@ -15,6 +15,10 @@ Node kinds:
   merged into each of them.
 - ``Sequence``: children one after another. ``Parallel``: children concurrently.
 - ``Condition``: ``ifClause`` when the boolean variable ``condition`` is true, else ``elseClause``.
+- ``Defer``: an operation with ``@defer`` fragments (incremental delivery): ``primary`` fetches what
+  the first response needs (everything outside deferred fragments, plus the keys the deferred parts
+  start from); each ``DeferredNode`` then fetches one deferred fragment, once what it ``depends`` on
+  (the primary, or the deferred part around it) has run. Only ever the root of a plan.
 
 Flatten paths are tuples of segments: a response key (``"order"``), ``"@"`` for every item of a
 list, or a type filter ``"|[Book,Movie]"`` that keeps only objects whose ``__typename`` is listed.
@@ -28,6 +32,8 @@ from typing import Any, Literal, TypeAlias
 
 __all__ = [
     "Condition",
+    "Defer",
+    "DeferredNode",
     "Fetch",
     "FieldSelection",
     "Flatten",
@@ -207,7 +213,55 @@ class Condition:
         }
 
 
-PlanNode: TypeAlias = Fetch | Flatten | Sequence | Parallel | Condition
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeferredNode:
+    """One deferred fragment: where it is, what it selects, and the plan that fetches it.
+
+    ``id`` numbers the operation's active ``@defer`` fragments in document order; ``depends`` is the
+    ``id`` of the deferred fragment it is nested in (None: it waits for the primary only).
+    ``query_path`` leads, in response keys and ``"@"`` for list items, to the objects the fragment
+    applies to (of type ``parent_type``); ``subselection`` is the fragment as the client wrote it,
+    without its ``@defer`` (the executor shapes each deferred payload from it). ``node`` is None when
+    nothing is left to fetch: the primary fetched the fields (no entity key or root to start from),
+    and only their delivery is deferred.
+    """
+
+    id: str
+    label: str | None = None
+    query_path: tuple[str, ...] = ()
+    parent_type: str
+    subselection: str
+    depends: str | None = None
+    node: PlanNode | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "depends": [{"id": self.depends}] if self.depends is not None else [],
+            "label": self.label,
+            "queryPath": list(self.query_path),
+            "parentType": self.parent_type,
+            "subselection": self.subselection,
+            "node": self.node.to_json() if self.node else None,
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Defer:
+    """The primary part of an operation with ``@defer``, then its deferred parts (``DeferredNode``)."""
+
+    primary: PlanNode | None = None
+    deferred: tuple[DeferredNode, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": "Defer",
+            "primary": {"node": self.primary.to_json() if self.primary else None},
+            "deferred": [d.to_json() for d in self.deferred],
+        }
+
+
+PlanNode: TypeAlias = Fetch | Flatten | Sequence | Parallel | Condition | Defer
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

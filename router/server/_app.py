@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import re
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -25,10 +26,11 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
 from router.executor import (
+    DEFER_NOT_ACCEPTED,
     BreakerPolicy,
     CircuitBreakers,
     ExecutorError,
@@ -46,8 +48,11 @@ from ._headers import HeaderPropagation
 from ._health import SubgraphProbe
 from ._http import (
     GRAPHQL_RESPONSE_JSON,
+    MULTIPART_DEFER,
     BadRequest,
+    accepts_multipart,
     choose_media_type,
+    multipart_body,
     read_params,
     violates_csrf_rules,
 )
@@ -74,6 +79,8 @@ __all__ = ["StartupError", "create_app"]
 log = logging.getLogger("router")
 
 _JSON = "application/json"
+# Cheap and conservative: a document that may use @defer never touches the response cache.
+_MAY_DEFER = re.compile(r"@\s*defer\b")
 
 
 class StartupError(Exception):
@@ -266,7 +273,11 @@ def create_app(
             return graphiql_page()
         record = request_record(request)
         record.graphql = True
-        media_type = choose_media_type(request.headers.get("accept"))
+        accept = request.headers.get("accept")
+        incremental = accepts_multipart(accept)
+        # A client that accepts only multipart gets JSON for responses that are not incremental
+        # (errors, operations without @defer), as Apollo Router does.
+        media_type = choose_media_type(accept) or (_JSON if incremental else None)
         if media_type is None:
             record.errors = 1
             return _error_response(
@@ -328,8 +339,11 @@ def create_app(
             client_ip=client_ip(request, trusted_proxy_hops=settings.trusted_proxy_hops),
         )
         include_plan = settings.mode == "development" and bool(request.headers.get("x-include-query-plan"))
+        may_defer = _MAY_DEFER.search(query) is not None
         operation = (
-            gateway.operation_type(query, params.operation_name) if response_cache is not None else None
+            gateway.operation_type(query, params.operation_name)
+            if response_cache is not None and not may_defer
+            else None
         )
         cached = (
             await response_cache.lookup(
@@ -349,14 +363,32 @@ def create_app(
             )
             record.valid = True
             return Response(cached.body, status_code=200, media_type=media_type)
-        result = await gateway.execute(
-            query,
-            params.variables,
-            params.operation_name,
-            headers=headers,
-            include_plan=include_plan,
-            claims=claims,
-        )
+        if may_defer:
+            outcome = await gateway.execute_incremental(
+                query,
+                params.variables,
+                params.operation_name,
+                accepts_incremental=incremental,
+                headers=headers,
+                include_plan=include_plan,
+                claims=claims,
+            )
+            if not isinstance(outcome, dict):
+                return _incremental_response(outcome, gateway, query, params.operation_name, record)
+            result = outcome
+            if _has_code(result, DEFER_NOT_ACCEPTED):
+                # Apollo Router's answer: 406, the client cannot read the response it asked for.
+                record.errors = len(result["errors"])
+                return Response(orjson.dumps(result), status_code=406, media_type=media_type)
+        else:
+            result = await gateway.execute(
+                query,
+                params.variables,
+                params.operation_name,
+                headers=headers,
+                include_plan=include_plan,
+                claims=claims,
+            )
         record.operation_name = gateway.operation_name(query, params.operation_name) or params.operation_name
         if tracer is not None and (operation_type := gateway.operation_type(query, params.operation_name)):
             set_operation_type(operation_type.value)
@@ -463,6 +495,32 @@ def _check_timeouts(settings: RouterSettings, supergraph: Supergraph) -> None:
             f"ROUTER_SUBGRAPH_TIMEOUTS names unknown subgraph(s) {', '.join(unknown)}; "
             f"the supergraph has {', '.join(sorted(supergraph.subgraphs))}"
         )
+
+
+def _has_code(result: Mapping[str, Any], code: str) -> bool:
+    return any((e.get("extensions") or {}).get("code") == code for e in result.get("errors", ()))
+
+
+def _incremental_response(
+    payloads: AsyncIterator[dict[str, Any]],
+    gateway: Gateway,
+    query: str,
+    operation_name: str | None,
+    record: RequestRecord,
+) -> StreamingResponse:
+    """Stream the payloads as ``multipart/mixed`` (always 200: the operation ran). The request's
+    record counts the errors of every payload; the access log writes it once the stream is done."""
+    record.operation_name = gateway.operation_name(query, operation_name) or operation_name
+    record.valid = True
+
+    async def counted() -> AsyncIterator[dict[str, Any]]:
+        async for payload in payloads:
+            record.errors += len(payload.get("errors", ()))
+            for entry in payload.get("incremental", ()):
+                record.errors += len(entry.get("errors", ()))
+            yield payload
+
+    return StreamingResponse(multipart_body(counted()), status_code=200, media_type=MULTIPART_DEFER)
 
 
 def _wants_html(request: Request) -> bool:

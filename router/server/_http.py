@@ -8,6 +8,7 @@ never reached execution) and the legacy ``application/json`` (200 for well-forme
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,9 +17,12 @@ from starlette.requests import Request
 
 __all__ = [
     "GRAPHQL_RESPONSE_JSON",
+    "MULTIPART_DEFER",
     "BadRequest",
     "GraphQLParams",
+    "accepts_multipart",
     "choose_media_type",
+    "multipart_body",
     "read_params",
     "violates_csrf_rules",
 ]
@@ -27,6 +31,45 @@ GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
 _SIMPLE_CONTENT_TYPES = {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data"}
 _PREFLIGHT_HEADERS = ("graphql-require-preflight", "apollo-require-preflight", "x-apollo-operation-name")
+
+
+MULTIPART_DEFER = 'multipart/mixed; boundary="-"; deferSpec=20220824'
+"""The media type of an incremental response, as Apollo Router sends it."""
+
+
+def accepts_multipart(accept: str | None) -> bool:
+    """Whether ``Accept`` allows an incremental (``@defer``) response: ``multipart/mixed`` with no
+    ``deferSpec`` or ``deferSpec=20220824`` (the one spec version this router speaks), q > 0."""
+    for part in (accept or "").split(","):
+        media, _, params = part.strip().partition(";")
+        if media.strip().lower() != "multipart/mixed":
+            continue
+        ok = True
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            key, value = key.strip().lower(), value.strip().strip('"')
+            if key == "deferspec" and value != "20220824":
+                ok = False
+            elif key == "q":
+                try:
+                    ok = ok and float(value) > 0
+                except ValueError:
+                    ok = False
+        if ok:
+            return True
+    return False
+
+
+def multipart_body(payloads: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]:
+    """The parts of an incremental response: each payload after a ``---`` delimiter with its own
+    content type, then the closing ``-----`` (RFC 1341 multipart framing, Apollo Router's layout)."""
+
+    async def parts() -> AsyncIterator[bytes]:
+        async for payload in payloads:
+            yield b"\r\n---\r\ncontent-type: application/json; charset=utf-8\r\n\r\n" + orjson.dumps(payload)
+        yield b"\r\n-----\r\n"
+
+    return parts()
 
 
 class BadRequest(Exception):

@@ -31,13 +31,15 @@ def merge_fields(
             if isinstance(existing, OpField):
                 s = replace(s, selections=existing.selections + s.selections)
         else:
-            key = ("t", s.type_condition, s.conditions)
+            # A deferred fragment is a part of its own: never merged with another fragment.
+            key = ("t", s.type_condition, s.conditions, s.defer)
             existing = merged.get(key)
             if isinstance(existing, OpFragment):
                 s = OpFragment(
                     type_condition=s.type_condition,
                     conditions=s.conditions,
                     selections=existing.selections + s.selections,
+                    defer=s.defer,
                 )
         merged[key] = s
     _fold_conditional_duplicates(merged)
@@ -54,6 +56,7 @@ def merge_fields(
                     type_condition=s.type_condition,
                     conditions=s.conditions,
                     selections=merge_fields(supergraph, inner, s.selections),
+                    defer=s.defer,
                 )
             )
     return tuple(out)
@@ -99,10 +102,14 @@ def _flatten(
             if supergraph.types[type_name].kind == "object":
                 tc = None  # an object inside an abstract condition it implements: same type
         if tc is None or tc == type_name:
-            if not s.conditions:
+            if not s.conditions and s.defer is None:
                 out.extend(_flatten(supergraph, type_name, s.selections))
                 continue
-            out.append(OpFragment(type_condition=None, conditions=s.conditions, selections=s.selections))
+            out.append(
+                OpFragment(
+                    type_condition=None, conditions=s.conditions, selections=s.selections, defer=s.defer
+                )
+            )
             continue
         out.append(s)
     return out

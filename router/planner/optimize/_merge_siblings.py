@@ -27,7 +27,14 @@ def merge_siblings(graph: FetchGraph) -> bool:
 
 
 def _mergeable(graph: FetchGraph, a: Step, b: Step) -> bool:
-    if (a.graph, a.kind, a.path, a.conditions, a.group) != (b.graph, b.kind, b.path, b.conditions, b.group):
+    if (a.graph, a.kind, a.path, a.conditions, a.group, a.defer) != (
+        b.graph,
+        b.kind,
+        b.path,
+        b.conditions,
+        b.group,
+        b.defer,
+    ):
         return False
     if not a.is_entity and not a.path and graph.sequential:
         return False  # mutation root fields keep their order (re-entry steps at a path may merge)
