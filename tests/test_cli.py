@@ -178,3 +178,20 @@ def test_relay_without_rabbitmq_configured_says_what_to_set(tmp_path: Path) -> N
     assert result.returncode == 1
     assert "needs EVENT_BUS_URL=amqp://" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_plan_prints_the_plan_of_a_deferred_operation() -> None:
+    query = '{ product(id: "product-1") { name ... @defer(label: "stock") { inStock } } }'
+    result = subprocess.run([*SUPERGRAPH, "plan", query], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "Defer {" in result.stdout and 'label: "stock"' in result.stdout
+    assert 'Fetch(service: "inventory")' in result.stdout
+
+
+def test_plan_of_an_invalid_operation_says_why_without_a_traceback() -> None:
+    result = subprocess.run(
+        [*SUPERGRAPH, "plan", "{ product { nope } }"], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert result.returncode == 1
+    assert "Cannot query field 'nope'" in result.stderr
+    assert "Traceback" not in result.stderr

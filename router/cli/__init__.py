@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
-import logging
 import os
 import sys
 from pathlib import Path
@@ -19,6 +18,8 @@ __all__ = ["main"]
 
 DEFAULT_CONFIG = Path("supergraph.yaml")
 DEFAULT_SUPERGRAPH = Path("schema/supergraph.graphql")
+#: ``supergraph worker``'s health and metrics port (the router has 4000, the subgraphs 4001-4006).
+DEFAULT_WORKER_PORT = 4010
 
 
 #: Commands whose arguments belong to another package's parser (passed through untouched, --help too).
@@ -91,7 +92,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("names", nargs="*", help="subgraphs (default: every subgraph in the config)")
     p.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_WORKER_PORT,
+        help=f"where /health/live, /health/ready and /metrics answer (default {DEFAULT_WORKER_PORT})",
+    )
     p.add_argument("--log-level", default="info")
+    _graceful_timeout_option(p)
     p.set_defaults(handler=_worker)
 
     p = commands.add_parser("sdl", help="print a subgraph's federation SDL (its `_service { sdl }`)")
@@ -320,10 +329,9 @@ def _relay(args: argparse.Namespace) -> int:
 def _worker(args: argparse.Namespace) -> int:
     """Each named subgraph's app with its HTTP side unused: its lifespan runs the relay and the
     consumers (``SubgraphSpec.background``) until SIGTERM, then stops them in reverse order, each
-    consumer after acking what it holds (the same shutdown path as the API process)."""
-    from contextlib import AsyncExitStack
-
-    from ._dev import run
+    consumer after acking what it holds (the same shutdown path as the API process). The worker's
+    own small app (``subgraphs.common.worker``) serves health and the apps' metrics on ``--port``."""
+    from ._dev import Service
 
     specs = _services(args.config)
     unknown = sorted(set(args.names) - {spec.name for spec in specs})
@@ -334,20 +342,9 @@ def _worker(args: argparse.Namespace) -> int:
     # The worker is where the background tasks run, whatever the API replicas were told.
     settings = common.SubgraphSettings().model_copy(update={"background_tasks": True})
     common.configure_logging(args.log_level, log_format=settings.log_format, logger_name="")
-    log = logging.getLogger("subgraphs.worker")
-
-    async def work() -> int:
-        stop = _stop_on_signals()
-        async with AsyncExitStack() as running:
-            for spec in chosen:
-                app = spec.load_factory()(settings=settings, seed_on_start=False)
-                await running.enter_async_context(app.router.lifespan_context(app))
-                log.info("%s: relay and consumers running", spec.name)
-            await stop.wait()
-            log.info("worker stopping")
-        return 0
-
-    return run(work())
+    apps = [spec.load_factory()(settings=settings, seed_on_start=False) for spec in chosen]
+    worker = common.create_worker_app(apps)
+    return _serve_alone(Service(name="worker", host=args.host, port=args.port, app=worker), args)
 
 
 def _sdl(args: argparse.Namespace) -> int:
@@ -364,6 +361,7 @@ def _plan(args: argparse.Namespace) -> int:
 
     from graphql import GraphQLError, parse, validate
 
+    from router.executor import with_defer
     from router.planner import plan, print_plan
     from router.supergraph import load_supergraph
 
@@ -375,7 +373,7 @@ def _plan(args: argparse.Namespace) -> int:
         document = parse(text)
     except GraphQLError as exc:
         raise CliError(f"syntax error: {exc.message}") from exc
-    errors = validate(supergraph.api_schema, document)
+    errors = validate(with_defer(supergraph.api_schema), document)  # what the router validates against
     if errors:
         raise CliError("invalid operation:\n" + "\n".join(f"  {e.message}" for e in errors))
     query_plan = plan(supergraph, document, args.operation_name)

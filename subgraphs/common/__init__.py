@@ -16,8 +16,10 @@ if TYPE_CHECKING:
     from .auth import Claims, InvalidToken, TokenService, Viewer
     from .bus import (
         Delivery,
+        DeliveryObserver,
         EventBus,
         InProcessBus,
+        Outcome,
         OutgoingMessage,
         PoisonMessage,
         PublishFailed,
@@ -67,8 +69,17 @@ if TYPE_CHECKING:
         parse_event,
     )
     from .logs import REQUEST_ID_HEADER, configure_logging, current_request_id
+    from .metrics import SubgraphMetrics, combined_exposition
     from .money import Money
-    from .outbox import OutboxRelay, outbox_relay, outbox_table, record_event, run_relay
+    from .outbox import (
+        OutboxBacklog,
+        OutboxRelay,
+        outbox_relay,
+        outbox_table,
+        read_backlog,
+        record_event,
+        run_relay,
+    )
     from .pagination import (
         DEFAULT_PAGE_SIZE,
         MAX_PAGE_SIZE,
@@ -86,6 +97,7 @@ if TYPE_CHECKING:
     from .service import SERVICE_TOKEN_HEADER, ServiceCallFailed, ServiceClient
     from .settings import DEFAULT_PORTS, SubgraphSettings, database_url_for
     from .tracing import subgraph_tracer, traced
+    from .worker import create_worker_app
 
 #: module -> the names it contributes to this package's API.
 _EXPORTS: dict[str, tuple[str, ...]] = {
@@ -93,8 +105,10 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "auth": ("Claims", "InvalidToken", "TokenService", "Viewer"),
     "bus": (
         "Delivery",
+        "DeliveryObserver",
         "EventBus",
         "InProcessBus",
+        "Outcome",
         "OutgoingMessage",
         "PoisonMessage",
         "PublishFailed",
@@ -144,8 +158,17 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "parse_event",
     ),
     "logs": ("REQUEST_ID_HEADER", "configure_logging", "current_request_id"),
+    "metrics": ("SubgraphMetrics", "combined_exposition"),
     "money": ("Money",),
-    "outbox": ("OutboxRelay", "outbox_relay", "outbox_table", "record_event", "run_relay"),
+    "outbox": (
+        "OutboxBacklog",
+        "OutboxRelay",
+        "outbox_relay",
+        "outbox_table",
+        "read_backlog",
+        "record_event",
+        "run_relay",
+    ),
     "pagination": (
         "Connection",
         "DEFAULT_PAGE_SIZE",
@@ -163,6 +186,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "service": ("SERVICE_TOKEN_HEADER", "ServiceCallFailed", "ServiceClient"),
     "settings": ("DEFAULT_PORTS", "SubgraphSettings", "database_url_for"),
     "tracing": ("subgraph_tracer", "traced"),
+    "worker": ("create_worker_app",),
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 
@@ -182,6 +206,7 @@ __all__ = [
     "Connection",
     "Database",
     "Delivery",
+    "DeliveryObserver",
     "Edge",
     "EntityCache",
     "Event",
@@ -199,7 +224,9 @@ __all__ = [
     "OrderCancelled",
     "OrderPlaced",
     "OrderStatusChanged",
+    "OutboxBacklog",
     "OutboxRelay",
+    "Outcome",
     "OutgoingMessage",
     "PageInfo",
     "PoisonMessage",
@@ -215,6 +242,7 @@ __all__ = [
     "StockChanged",
     "StockLow",
     "SubgraphContext",
+    "SubgraphMetrics",
     "SubgraphSettings",
     "SubgraphSpec",
     "Subscription",
@@ -224,9 +252,11 @@ __all__ = [
     "UserRegistered",
     "Viewer",
     "check_page_size",
+    "combined_exposition",
     "configure_logging",
     "connection_from_rows",
     "create_subgraph_app",
+    "create_worker_app",
     "current_request_id",
     "database_url_for",
     "decode_cursor",
@@ -241,6 +271,7 @@ __all__ = [
     "outbox_relay",
     "outbox_table",
     "parse_event",
+    "read_backlog",
     "read_through",
     "record_event",
     "require_service_token",

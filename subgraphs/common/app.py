@@ -13,7 +13,7 @@ import strawberry
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import MetaData
@@ -26,6 +26,7 @@ from .database import Database
 from .dependencies import get_context
 from .logs import AccessLogMiddleware
 from .metrics import MetricsMiddleware, SubgraphMetrics
+from .outbox import OUTBOX_TABLE, read_backlog
 from .service import ServiceClient
 from .settings import SubgraphSettings, database_url_for
 from .tracing import TracingMiddleware, instrument_engine, subgraph_tracer
@@ -112,6 +113,8 @@ def create_subgraph_app(
     app.state.settings = settings
     app.state.tokens = TokenService(settings)
     app.state.metrics = metrics
+    #: Consumer name -> its subscription, added by each consumer as it subscribes (readiness).
+    app.state.subscriptions = {}
     # Built here, not in the lifespan (a Redis client connects on first use), so that a domain's
     # app factory can bind its loaders to it (subgraphs/products/app.py).
     app.state.cache = open_entity_cache(
@@ -130,7 +133,9 @@ def create_subgraph_app(
     if spec.rest is not None:
         app.include_router(spec.rest)
     app.include_router(_health_routes())
-    app.include_router(_metrics_routes(spec.name, app.state.cache, metrics.registry))
+    if OUTBOX_TABLE in spec.metadata.tables:
+        metrics.watch_outbox(lambda: read_backlog(app.state.database))
+    app.include_router(_metrics_routes(spec.name, app.state.cache, metrics))
     _install_error_handlers(app)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(AccessLogMiddleware)  # inside the tracing span: its lines carry the trace id
@@ -156,16 +161,16 @@ def _health_routes() -> APIRouter:
     return router
 
 
-def _metrics_routes(name: str, cache: EntityCache, registry: CollectorRegistry) -> APIRouter:
+def _metrics_routes(name: str, cache: EntityCache, metrics: SubgraphMetrics) -> APIRouter:
     """``/metrics``: Prometheus text of a registry of this app's own (two apps in one process,
-    as in tests, never share counters): request metrics (metrics.py) and the entity cache's.
-    Hit ratio = hits / (hits + misses)."""
-    registry.register(_CacheCollector(name, cache))
+    as in tests, never share counters): request and event metrics (metrics.py), the outbox backlog
+    and the entity cache's. Hit ratio = hits / (hits + misses)."""
+    metrics.registry.register(_CacheCollector(name, cache))
     router = APIRouter(tags=["metrics"])
 
     @router.get("/metrics")
-    async def metrics() -> Response:
-        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+    async def scrape() -> Response:
+        return Response(await metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     return router
 

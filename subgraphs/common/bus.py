@@ -8,7 +8,8 @@ acknowledgement means redelivery, never loss - handlers are therefore idempotent
 
 What a handler's outcome means, on both transports:
 
-    returns                  -> acknowledged
+    returns                  -> acknowledged (outcome ``processed``, or what it returned:
+                                ``Outcome.DUPLICATE`` / ``Outcome.IGNORED``)
     raises PoisonMessage /   -> dead-lettered at once, with a log line (retrying cannot help)
       InvalidEvent
     raises anything else     -> retried after a back-off (first delay, doubling, capped); after
@@ -37,6 +38,10 @@ The in-process bus keeps the same contract inside one event loop (``supergraph d
 subgraph in one loop): one bus per loop and exchange name, queues that outlive their subscriptions,
 the same retry and dead-letter rules. It is not durable: a process crash loses what is queued in
 memory, which is the embedded default's trade-off (the outbox row is already marked sent).
+
+A subscription's ``observe`` callback hears how each delivery ended (:class:`Outcome`) and how long
+its handler ran, after the ack, retry or dead-lettering: that is what the consumer metrics count
+(subgraphs/common/metrics.py). Both transports report the same outcomes for the same handler result.
 """
 
 from __future__ import annotations
@@ -44,11 +49,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .events import InvalidEvent
@@ -65,9 +72,11 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_EXCHANGE",
     "Delivery",
+    "DeliveryObserver",
     "EventBus",
     "Handler",
     "InProcessBus",
+    "Outcome",
     "OutgoingMessage",
     "PoisonMessage",
     "PublishFailed",
@@ -125,7 +134,32 @@ class Delivery:
     traceparent: str | None = None
 
 
-Handler = Callable[[Delivery], Awaitable[None]]
+class Outcome(StrEnum):
+    """How one delivery ended: the ``outcome`` label of ``subgraph_event_deliveries_total``."""
+
+    PROCESSED = "processed"
+    #: The handler returned it: the event was processed before (a redelivery); acknowledged.
+    DUPLICATE = "duplicate"
+    #: The handler returned it: acknowledged without its work done (e.g. a cache invalidation
+    #: given up after its last attempt, whose entries expire by TTL instead).
+    IGNORED = "ignored"
+    RETRIED = "retried"
+    DEAD_LETTERED = "dead_lettered"
+
+
+#: A handler returns None when it processed the delivery, or the :class:`Outcome` it ended in.
+Handler = Callable[[Delivery], Awaitable[Outcome | None]]
+#: Told each delivery's outcome and its handler's duration in seconds; must not raise or block.
+DeliveryObserver = Callable[[Delivery, Outcome, float], None]
+
+
+def _report(observe: DeliveryObserver | None, delivery: Delivery, outcome: Outcome, seconds: float) -> None:
+    if observe is None:
+        return
+    try:
+        observe(delivery, outcome, seconds)
+    except Exception:  # counting must never stop consuming
+        log.exception("observing the delivery of %s failed", delivery.event_id)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -156,10 +190,17 @@ class EventBus(Protocol):
         """Return once the bus holds the message (confirmed); else raise :class:`PublishFailed`."""
 
     async def subscribe(
-        self, consumer: str, handler: Handler, *, routing_keys: Sequence[str], prefetch: int
+        self,
+        consumer: str,
+        handler: Handler,
+        *,
+        routing_keys: Sequence[str],
+        prefetch: int,
+        observe: DeliveryObserver | None = None,
     ) -> Subscription:
         """Deliver messages whose routing key matches ``routing_keys`` (topic patterns) to
-        ``handler``, at most ``prefetch`` unacknowledged at a time."""
+        ``handler``, at most ``prefetch`` unacknowledged at a time; ``observe`` hears how each
+        delivery ended."""
 
     async def close(self) -> None: ...
 
@@ -246,25 +287,43 @@ class InProcessBus:
             )
 
     async def subscribe(
-        self, consumer: str, handler: Handler, *, routing_keys: Sequence[str], prefetch: int
+        self,
+        consumer: str,
+        handler: Handler,
+        *,
+        routing_keys: Sequence[str],
+        prefetch: int,
+        observe: DeliveryObserver | None = None,
     ) -> Subscription:
         queue = self._queues.get(consumer)
         if queue is None:
             queue = self._queues[consumer] = _MemoryQueue(consumer)
         queue.patterns.update(routing_keys)
-        return _MemorySubscription(self, queue, handler, prefetch=prefetch)
+        return _MemorySubscription(self, queue, handler, prefetch=prefetch, observe=observe)
 
     async def close(self) -> None:
         """Nothing to release: the bus belongs to the loop, and other apps may still use it."""
 
-    async def _settle(self, queue: _MemoryQueue, delivery: Delivery, handler: Handler) -> None:
+    async def _settle(
+        self,
+        queue: _MemoryQueue,
+        delivery: Delivery,
+        handler: Handler,
+        observe: DeliveryObserver | None = None,
+    ) -> None:
+        started = time.perf_counter()
         try:
-            await handler(delivery)
+            try:
+                result = await handler(delivery)
+            finally:
+                seconds = time.perf_counter() - started  # the handler's time, not the broker's
         except _POISON as exc:
             self._dead_letter(queue, delivery, f"poison: {exc}")
+            _report(observe, delivery, Outcome.DEAD_LETTERED, seconds)
         except Exception as exc:
             if delivery.attempt >= self._retry.max_attempts:
                 self._dead_letter(queue, delivery, f"failed {delivery.attempt} times, last: {exc!r}")
+                _report(observe, delivery, Outcome.DEAD_LETTERED, seconds)
                 return
             delay = self._retry.delay(delivery.attempt)
             log.warning(
@@ -292,6 +351,9 @@ class InProcessBus:
 
             timer = loop.call_later(delay, requeue)
             self._timers.add(timer)
+            _report(observe, delivery, Outcome.RETRIED, seconds)
+        else:
+            _report(observe, delivery, result or Outcome.PROCESSED, seconds)
 
     def _dead_letter(self, queue: _MemoryQueue, delivery: Delivery, reason: str) -> None:
         log.error(
@@ -307,10 +369,19 @@ class InProcessBus:
 class _MemorySubscription:
     """``prefetch`` workers taking turns on one in-memory queue (the in-process "unacked" bound)."""
 
-    def __init__(self, bus: InProcessBus, queue: _MemoryQueue, handler: Handler, *, prefetch: int) -> None:
+    def __init__(
+        self,
+        bus: InProcessBus,
+        queue: _MemoryQueue,
+        handler: Handler,
+        *,
+        prefetch: int,
+        observe: DeliveryObserver | None = None,
+    ) -> None:
         self._bus = bus
         self._queue = queue
         self._handler = handler
+        self._observe = observe
         self._busy: set[asyncio.Task[None]] = set()
         self.ready = asyncio.Event()
         self.ready.set()
@@ -326,7 +397,7 @@ class _MemorySubscription:
             try:
                 # Shielded so stop() lets a running handler finish (and settle) instead of
                 # cancelling it half-way.
-                await asyncio.shield(self._bus._settle(self._queue, delivery, self._handler))
+                await asyncio.shield(self._bus._settle(self._queue, delivery, self._handler, self._observe))
             finally:
                 self._busy.discard(task)
 
@@ -451,10 +522,16 @@ class RabbitMQBus:
             raise PublishFailed(f"{message.event_type} {message.event_id}: {exc!r}") from exc
 
     async def subscribe(
-        self, consumer: str, handler: Handler, *, routing_keys: Sequence[str], prefetch: int
+        self,
+        consumer: str,
+        handler: Handler,
+        *,
+        routing_keys: Sequence[str],
+        prefetch: int,
+        observe: DeliveryObserver | None = None,
     ) -> Subscription:
         subscription = _RabbitSubscription(
-            self, consumer, handler, routing_keys=tuple(routing_keys), prefetch=prefetch
+            self, consumer, handler, routing_keys=tuple(routing_keys), prefetch=prefetch, observe=observe
         )
         self._subscriptions.add(subscription)
         subscription.start()
@@ -521,10 +598,12 @@ class _RabbitSubscription:
         *,
         routing_keys: tuple[str, ...],
         prefetch: int,
+        observe: DeliveryObserver | None = None,
     ) -> None:
         self._bus = bus
         self._consumer = consumer
         self._handler = handler
+        self._observe = observe
         self._routing_keys = routing_keys
         self._prefetch = max(prefetch, 1)
         self._main, self._retry_queue, _ = bus.queue_names(consumer)
@@ -595,18 +674,26 @@ class _RabbitSubscription:
             redelivered=bool(message.redelivered),
             traceparent=traceparent if isinstance(traceparent, str) else None,
         )
+        started = time.perf_counter()
         try:
-            await self._handler(delivery)
+            try:
+                result = await self._handler(delivery)
+            finally:
+                seconds = time.perf_counter() - started  # the handler's time, not the broker's
         except _POISON as exc:
             await self._dead_letter(message, delivery, f"poison: {exc}")
+            _report(self._observe, delivery, Outcome.DEAD_LETTERED, seconds)
             return
         except Exception as exc:
             if attempt >= self._bus._retry.max_attempts:
                 await self._dead_letter(message, delivery, f"failed {attempt} times, last: {exc!r}")
+                _report(self._observe, delivery, Outcome.DEAD_LETTERED, seconds)
                 return
             await self._schedule_retry(message, delivery, exc)
+            _report(self._observe, delivery, Outcome.RETRIED, seconds)
             return
         await _quietly(message.ack(), f"ack of {delivery.event_id}")
+        _report(self._observe, delivery, result or Outcome.PROCESSED, seconds)
 
     async def _schedule_retry(
         self, message: AbstractIncomingMessage, delivery: Delivery, exc: Exception

@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 import orjson
 from opentelemetry.trace import SpanKind
 
-from .bus import Delivery, RetryPolicy, open_event_bus
+from .bus import Delivery, Outcome, RetryPolicy, open_event_bus
 from .events import Event, parse_event
 from .tracing import subgraph_tracer, traced
 
@@ -352,10 +352,9 @@ def invalidation_consumer(
         app.state.cache_invalidations = stats
         tracer = subgraph_tracer(settings, service_name=app.state.name)
 
-        async def handler(delivery: Delivery) -> None:
+        async def handler(delivery: Delivery) -> Outcome | None:
             if tracer is None:
-                await invalidate(delivery)
-                return
+                return await invalidate(delivery)
             # Continues the trace of the write that recorded the event (through the publish span).
             with traced(
                 tracer,
@@ -364,14 +363,16 @@ def invalidation_consumer(
                 kind=SpanKind.CONSUMER,
                 **{"messaging.message.id": delivery.event_id, "messaging.consumer.group.name": consumer},
             ):
-                await invalidate(delivery)
+                return await invalidate(delivery)
 
-        async def invalidate(delivery: Delivery) -> None:
+        async def invalidate(delivery: Delivery) -> Outcome | None:
             keys = invalidations(parse_event(delivery.body))
+            outcome = None
             if not await cache.invalidate(keys):
                 if delivery.attempt < settings.event_max_attempts:
                     raise CacheUnavailable(f"Redis refused the invalidation of {delivery.event_type}")
                 stats.given_up += 1
+                outcome = Outcome.IGNORED
                 log.warning(
                     "%s: gave up invalidating %s %s after %d attempts; its entries expire by their TTL",
                     consumer,
@@ -380,6 +381,7 @@ def invalidation_consumer(
                     delivery.attempt,
                 )
             stats.processed += 1
+            return outcome
 
         async with open_event_bus(
             settings.event_bus_url,
@@ -390,9 +392,14 @@ def invalidation_consumer(
             connection_name=f"{consumer}-consumer",
         ) as bus:
             subscription = await bus.subscribe(
-                consumer, handler, routing_keys=event_types, prefetch=settings.event_prefetch
+                consumer,
+                handler,
+                routing_keys=event_types,
+                prefetch=settings.event_prefetch,
+                observe=app.state.metrics.delivery_observer(consumer),
             )
             app.state.cache_subscription = subscription
+            app.state.subscriptions[consumer] = subscription
             try:
                 yield
             finally:

@@ -34,6 +34,7 @@ import logging
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +54,7 @@ from sqlalchemy import (
     column,
     delete,
     event,
+    func,
     insert,
     select,
     table,
@@ -72,9 +74,19 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from .bus import EventBus
+    from .metrics import SubgraphMetrics
     from .settings import SubgraphSettings
 
-__all__ = ["OUTBOX_TABLE", "OutboxRelay", "outbox_relay", "outbox_table", "record_event", "run_relay"]
+__all__ = [
+    "OUTBOX_TABLE",
+    "OutboxBacklog",
+    "OutboxRelay",
+    "outbox_relay",
+    "outbox_table",
+    "read_backlog",
+    "record_event",
+    "run_relay",
+]
 
 log = logging.getLogger("subgraphs.events")
 
@@ -152,6 +164,39 @@ async def record_event(session: AsyncSession, event: EventPayload | Event, *, so
     return envelope
 
 
+# -- the backlog, for metrics ---------------------------------------------------------------------
+
+#: :func:`read_backlog` counts unsent rows up to this many: enough to tell a stuck relay from a busy
+#: one, while a huge backlog never makes a scrape scan all of it.
+BACKLOG_COUNT_CAP = 10_000
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OutboxBacklog:
+    """What waits in an outbox: unsent rows (at most :data:`BACKLOG_COUNT_CAP`), and how long the
+    oldest of them has waited (0 when none waits)."""
+
+    unsent: int
+    oldest_age_seconds: float
+
+
+async def read_backlog(database: Database, *, cap: int = BACKLOG_COUNT_CAP) -> OutboxBacklog:
+    """Two small queries, both on the partial index of unsent rows: a count bounded by ``cap``, and
+    the first unsent row by ``seq`` (recording order, so it is the oldest)."""
+    unsent = select(_outbox.c.seq).where(_outbox.c.sent_at.is_(None))
+    async with database.engine.connect() as conn:
+        count = await conn.scalar(select(func.count()).select_from(unsent.limit(cap).subquery()))
+        oldest = await conn.scalar(
+            select(_outbox.c.created_at).where(_outbox.c.sent_at.is_(None)).order_by(_outbox.c.seq).limit(1)
+        )
+    age = 0.0
+    if oldest is not None:
+        if oldest.tzinfo is None:  # SQLite keeps no offset; recorded times are UTC (new_event)
+            oldest = oldest.replace(tzinfo=UTC)
+        age = max(0.0, (datetime.now(UTC) - oldest).total_seconds())
+    return OutboxBacklog(unsent=int(count or 0), oldest_age_seconds=age)
+
+
 # -- waking relays on commit ----------------------------------------------------------------------
 
 _wakers: weakref.WeakKeyDictionary[Engine, set[asyncio.Event]] = weakref.WeakKeyDictionary()
@@ -198,9 +243,11 @@ class OutboxRelay:
         max_backoff: float = 30.0,
         retention: timedelta = timedelta(days=1),
         tracer: Tracer | None = None,
+        metrics: SubgraphMetrics | None = None,
     ) -> None:
         self._database = database
         self._tracer = tracer
+        self._metrics = metrics
         self._bus = bus
         self._name = name or "outbox"
         self._batch_size = batch_size
@@ -279,6 +326,14 @@ class OutboxRelay:
                     .values(attempts=_outbox.c.attempts + 1, last_error=repr(first_error)[:1000])
                 )
         self.published += len(sent)
+        if self._metrics is not None:
+            # After the commit: a row counts as published once it is marked sent.
+            self._metrics.events_published(
+                row.event_type for row, error in zip(rows, results, strict=True) if error is None
+            )
+            self._metrics.events_not_published(
+                row.event_type for row, error in zip(rows, results, strict=True) if error is not None
+            )
         if first_error is not None:
             raise PublishFailed(
                 f"{len(failed)} of {len(rows)} events not published: {first_error}"
@@ -390,7 +445,7 @@ def _retry_policy(settings: SubgraphSettings) -> RetryPolicy:
 
 @asynccontextmanager
 async def _relay_running(
-    database: Database, settings: SubgraphSettings, name: str
+    database: Database, settings: SubgraphSettings, name: str, metrics: SubgraphMetrics | None = None
 ) -> AsyncIterator[OutboxRelay]:
     async with open_event_bus(
         settings.event_bus_url,
@@ -405,6 +460,7 @@ async def _relay_running(
             batch_size=settings.event_relay_batch_size,
             poll_interval=settings.event_relay_interval_seconds,
             tracer=subgraph_tracer(settings, service_name=name),
+            metrics=metrics,
         )
         await relay.check_table()
         task = asyncio.create_task(relay.run(), name=f"{name}-outbox-relay")
@@ -420,7 +476,8 @@ async def _relay_running(
 async def outbox_relay(app: FastAPI) -> AsyncIterator[None]:
     """``SubgraphSpec.background`` entry: this subgraph's relay runs while the app runs
     (``app.state.outbox_relay``), on the bus ``EVENT_BUS_URL`` names."""
-    async with _relay_running(app.state.database, app.state.settings, app.state.name) as relay:
+    state = app.state
+    async with _relay_running(state.database, state.settings, state.name, state.metrics) as relay:
         app.state.outbox_relay = relay
         yield
 

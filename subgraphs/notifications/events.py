@@ -4,7 +4,8 @@ Delivery contract (see subgraphs/common/bus.py): the handler commits the notific
 event's id in one transaction, and the bus acknowledges only after it returns. A redelivered event
 finds its id already stored and is acknowledged without writing again. A body that is not a valid
 event of a known type and version is poison and goes to the dead-letter queue with a log line;
-a database error is retried with back-off.
+a database error is retried with back-off. Each delivery's outcome (processed, duplicate, retried,
+dead-lettered) is counted in ``subgraph_event_deliveries_total{consumer="notifications"}``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from subgraphs.common import (
     OrderCancelled,
     OrderPlaced,
     OrderStatusChanged,
+    Outcome,
     PoisonMessage,
     RetryPolicy,
     ReviewAdded,
@@ -190,19 +192,20 @@ async def notification_consumer(app: FastAPI) -> AsyncIterator[None]:
     app.state.notification_stats = stats
     tracer = subgraph_tracer(settings, service_name=CONSUMER)
 
-    async def handler(delivery: Delivery) -> None:
+    async def handler(delivery: Delivery) -> Outcome | None:
         if tracer is None:
-            await handle_delivery(database, settings, delivery, stats)
-            return
-        # Continues the trace of the request that recorded the event (through the publish span).
-        with traced(
-            tracer,
-            f"consume {delivery.event_type}",
-            traceparent=_traceparent(delivery),
-            kind=SpanKind.CONSUMER,
-            **{"messaging.message.id": delivery.event_id, "messaging.consumer.group.name": CONSUMER},
-        ):
-            await handle_delivery(database, settings, delivery, stats)
+            stored = await handle_delivery(database, settings, delivery, stats)
+        else:
+            # Continues the trace of the request that recorded the event (through the publish span).
+            with traced(
+                tracer,
+                f"consume {delivery.event_type}",
+                traceparent=_traceparent(delivery),
+                kind=SpanKind.CONSUMER,
+                **{"messaging.message.id": delivery.event_id, "messaging.consumer.group.name": CONSUMER},
+            ):
+                stored = await handle_delivery(database, settings, delivery, stats)
+        return None if stored else Outcome.DUPLICATE
 
     async with open_event_bus(
         settings.event_bus_url,
@@ -213,10 +216,15 @@ async def notification_consumer(app: FastAPI) -> AsyncIterator[None]:
         connection_name="notifications-consumer",
     ) as bus:
         subscription = await bus.subscribe(
-            CONSUMER, handler, routing_keys=NOTIFIED_EVENT_TYPES, prefetch=settings.event_prefetch
+            CONSUMER,
+            handler,
+            routing_keys=NOTIFIED_EVENT_TYPES,
+            prefetch=settings.event_prefetch,
+            observe=app.state.metrics.delivery_observer(CONSUMER),
         )
         app.state.event_bus = bus
         app.state.event_subscription = subscription
+        app.state.subscriptions[CONSUMER] = subscription
         try:
             yield
         finally:

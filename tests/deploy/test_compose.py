@@ -172,7 +172,7 @@ def test_apis_leave_relays_and_consumers_to_the_worker() -> None:
         assert SERVICES[name]["environment"]["BACKGROUND_TASKS"] == "false"
         assert SERVICES[name]["environment"]["CACHE_REDIS_URL"].startswith("redis://redis:")
     worker = SERVICES["worker"]
-    assert worker["command"] == ["supergraph", "worker"]
+    assert worker["command"][:2] == ["supergraph", "worker"]
     assert worker["environment"]["BACKGROUND_TASKS"] == "true"
     for name in SUBGRAPHS:
         assert (
@@ -180,6 +180,22 @@ def test_apis_leave_relays_and_consumers_to_the_worker() -> None:
             == SERVICES[name]["environment"][f"{name.upper()}_DATABASE_URL"]
         )
         assert worker["depends_on"][name] == {"condition": "service_healthy"}
+
+
+def test_the_worker_serves_health_on_the_port_the_image_healthcheck_asks() -> None:
+    worker = SERVICES["worker"]
+    port = worker["command"][worker["command"].index("--port") + 1]
+    assert worker["command"] == ["supergraph", "worker", "--host", "0.0.0.0", "--port", port]
+    assert worker["environment"]["PORT"] == port
+    assert "healthcheck" not in worker  # the image's HEALTHCHECK: GET /health/live on $PORT
+    assert re.search(r"HEALTHCHECK .*\n?.*PORT.*/health/live", DOCKERFILE)
+
+
+def test_every_long_running_service_of_ours_has_a_health_check() -> None:
+    for name, service in SERVICES.items():
+        if "build" in service:
+            assert not service.get("healthcheck", {}).get("disable"), name
+            assert service["environment"]["PORT"] in service["command"], name
 
 
 def test_volumes_keep_database_and_broker_data() -> None:

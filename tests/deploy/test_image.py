@@ -20,9 +20,11 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from ..e2e.shop_flow import Platform, place_order, platform, sign_in, wait_for_notifications, wait_ready
 from ..services import POSTGRES_DSN, unavailable
+from ..test_cli import _free_ports
 
 ROOT = Path(__file__).parents[2]
 IMAGE = "supergraph:test"
@@ -57,6 +59,22 @@ def containers() -> Iterator[list[str]]:
     yield started
     for name in started:
         _docker("rm", "-f", name, check=False)
+
+
+#: The notification consumer's count of OrderPlaced deliveries it processed.
+NOTIFIED = (
+    "subgraph_event_deliveries_total",
+    {"subgraph": "notifications", "consumer": "notifications", "type": "OrderPlaced", "outcome": "processed"},
+)
+
+
+def _sample(exposition: str, name: str, labels: dict[str, str]) -> float:
+    """The value of one sample of a Prometheus exposition (0 when it is absent)."""
+    for family in text_string_to_metric_families(exposition):
+        for sample in family.samples:
+            if sample.name == name and sample.labels == labels:
+                return sample.value
+    return 0.0
 
 
 async def _create_databases(names: list[str]) -> None:
@@ -102,7 +120,17 @@ def test_the_image_runs_every_role_and_an_order_reaches_its_notification(
     with httpx.Client(timeout=10) as client:
         for port in platform.ports.values():
             wait_ready(client, f"http://127.0.0.1:{port}/health/ready", alive=running)
-        run("worker", ["supergraph", "worker"], BACKGROUND_TASKS="true")
+        [worker_port] = _free_ports(1)
+        worker = f"http://127.0.0.1:{worker_port}"
+        run(
+            "worker",
+            ["supergraph", "worker", "--host", "127.0.0.1", "--port", str(worker_port)],
+            BACKGROUND_TASKS="true",
+            PORT=str(worker_port),
+        )
+        worker_container = containers[-1]
+        # Ready: every relay and consumer started (the consumers' queues declared on RabbitMQ).
+        wait_ready(client, f"{worker}/health/ready", alive=running)
         run(
             "router",
             ["supergraph", "router", "--host", "127.0.0.1", "--port", str(platform.router_port)],
@@ -113,10 +141,17 @@ def test_the_image_runs_every_role_and_an_order_reaches_its_notification(
         auth = sign_in(client, platform.router)
         order = place_order(client, platform.router, auth)
         notifications = wait_for_notifications(client, platform.router, auth, still_running=running)
+        deadline = time.monotonic() + 10  # counted right after the ack that follows the commit
+        while not _sample(worker_metrics := client.get(f"{worker}/metrics").text, *NOTIFIED):
+            assert time.monotonic() < deadline, worker_metrics
+            time.sleep(0.1)
     deadline = time.monotonic() + 60  # the image's HEALTHCHECK: every 10 s
     while True:
-        health = _docker("inspect", "--format", "{{.State.Health.Status}}", containers[-1]).stdout.strip()
-        if health == "healthy" or time.monotonic() > deadline:
+        health = {
+            _docker("inspect", "--format", "{{.State.Health.Status}}", container).stdout.strip()
+            for container in (containers[-1], worker_container)  # the router, the worker
+        }
+        if health == {"healthy"} or time.monotonic() > deadline:
             break
         time.sleep(1)
     user = _docker("exec", containers[0], "id", "-u").stdout.strip()
@@ -129,7 +164,10 @@ def test_the_image_runs_every_role_and_an_order_reaches_its_notification(
 
     assert [n["kind"] for n in notifications] == ["ORDER_PLACED"]
     assert order["id"] in notifications[0]["message"]
-    assert health == "healthy"
+    assert health == {"healthy"}
+    assert _sample(
+        worker_metrics, "subgraph_outbox_published_total", {"subgraph": "orders", "type": "OrderPlaced"}
+    )
     assert user == "10001"  # non-root
     assert set(exit_codes.values()) == {"0"}, exit_codes
     assert all(json.loads(line)["level"] for line in logs.splitlines() if line.startswith("{"))

@@ -36,17 +36,37 @@ def test_every_role_has_a_deployment_service_autoscaler_and_disruption_budget() 
 
 def test_deployments_probe_health_limit_resources_and_run_as_non_root() -> None:
     for name, deployment in _of("Deployment").items():
-        if name == "worker":
-            continue  # no HTTP side: see test_the_worker_runs_what_the_api_pods_leave_out
         [container] = deployment["spec"]["template"]["spec"]["containers"]
-        assert container["readinessProbe"]["httpGet"]["path"] == "/health/ready", name
-        assert container["livenessProbe"]["httpGet"]["path"] == "/health/live", name
+        [port] = container["ports"]
+        assert container["readinessProbe"]["httpGet"] == {
+            "path": "/health/ready",
+            "port": port["containerPort"],
+        }
+        assert container["livenessProbe"]["httpGet"] == {
+            "path": "/health/live",
+            "port": port["containerPort"],
+        }
+        assert {"name": "PORT", "value": str(port["containerPort"])} in container["env"], name
         assert container["resources"]["requests"] and container["resources"]["limits"], name
         assert container["securityContext"]["runAsNonRoot"] is True, name
         assert {"configMapRef": {"name": "supergraph-config"}} in container["envFrom"]
         assert {"secretRef": {"name": "supergraph-secrets"}} in container["envFrom"]
-        expected = ["supergraph", "router"] if name == "router" else ["supergraph", "subgraph", name]
+        expected = {"router": ["supergraph", "router"], "worker": ["supergraph", "worker"]}.get(
+            name, ["supergraph", "subgraph", name]
+        )
         assert container["command"][: len(expected)] == expected
+        assert container["command"][-4:] == ["--host", "0.0.0.0", "--port", str(port["containerPort"])]
+
+
+def test_every_deployment_is_scraped_by_prometheus_on_its_port() -> None:
+    for name, deployment in _of("Deployment").items():
+        [container] = deployment["spec"]["template"]["spec"]["containers"]
+        annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+        assert annotations == {
+            "prometheus.io/scrape": "true",
+            "prometheus.io/port": str(container["ports"][0]["containerPort"]),
+            "prometheus.io/path": "/metrics",
+        }, name
 
 
 def test_services_select_their_deployments_and_the_autoscalers_target_them() -> None:
@@ -63,7 +83,8 @@ def test_the_worker_runs_what_the_api_pods_leave_out() -> None:
     assert config["data"]["BACKGROUND_TASKS"] == "false"
     assert config["data"]["CACHE_REDIS_URL"].startswith("redis://")
     [container] = _of("Deployment")["worker"]["spec"]["template"]["spec"]["containers"]
-    assert container["command"] == ["supergraph", "worker"]
+    assert container["command"][:2] == ["supergraph", "worker"]
+    assert "worker" not in _of("Service")  # it serves health and metrics only, to probes and Prometheus
     assert {"name": "BACKGROUND_TASKS", "value": "true"} in container["env"]
     assert container["resources"]["requests"] and container["resources"]["limits"]
     assert container["securityContext"]["runAsNonRoot"] is True

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 
-from ..test_cli import ROOT, SUBGRAPHS, _config
+from ..test_cli import ROOT, SUBGRAPHS, _config, _free_ports
 from .shop_flow import Platform, place_order, platform, sign_in, wait_for_notifications, wait_ready
 
 __all__ = ["platform"]  # the fixture, imported for pytest
@@ -79,6 +80,26 @@ def test_dev_processes_places_an_order_and_delivers_its_notification_over_rabbit
     assert process.returncode == 0, stderr[-3000:]
 
 
+#: The notification consumer's count of OrderPlaced deliveries it processed (sample name, labels).
+_PROCESSED = (
+    "subgraph_event_deliveries_total",
+    (
+        ("consumer", "notifications"),
+        ("outcome", "processed"),
+        ("subgraph", "notifications"),
+        ("type", "OrderPlaced"),
+    ),
+)
+
+
+def _samples(exposition: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(exposition)
+        for sample in family.samples
+    }
+
+
 async def _unsent_events(dsn: str) -> list[str]:
     connection = await asyncpg.connect(dsn, timeout=5)
     try:
@@ -117,11 +138,21 @@ def test_api_processes_without_background_tasks_leave_relay_and_consumers_to_a_w
             time.sleep(2.5)  # an in-process relay would have published within its 1 s interval
             waiting = asyncio.run(_unsent_events(platform.database_url("orders")))
 
-            worker = _start(["worker", "--config", str(config), "--log-level", "warning"], env)
+            [worker_port] = _free_ports(1)
+            worker = _start(
+                ["worker", "--config", str(config), "--port", str(worker_port), "--log-level", "warning"], env
+            )
             running = worker
+            wait_ready(client, f"http://127.0.0.1:{worker_port}/health/ready", alive=lambda: _alive(running))
             notifications = wait_for_notifications(
                 client, platform.router, auth, still_running=lambda: _alive(running)
             )
+            deadline = time.monotonic() + 10  # counted right after the ack that follows the commit
+            while _PROCESSED not in (
+                counted := _samples(client.get(f"http://127.0.0.1:{worker_port}/metrics").text)
+            ):
+                assert time.monotonic() < deadline, counted
+                time.sleep(0.1)
         worker.send_signal(signal.SIGTERM)
         _, worker_stderr = worker.communicate(timeout=60)
         apis.send_signal(signal.SIGINT)
@@ -130,6 +161,9 @@ def test_api_processes_without_background_tasks_leave_relay_and_consumers_to_a_w
         _stop(worker, apis)
 
     assert waiting == ["OrderPlaced"]
+    assert counted["subgraph_outbox_published_total", (("subgraph", "orders"), ("type", "OrderPlaced"))] == 1
+    assert counted["subgraph_outbox_backlog", (("subgraph", "orders"),)] == 0
+    assert counted[_PROCESSED] == 1
     assert [n["kind"] for n in notifications] == ["ORDER_PLACED"]
     assert order["id"] in notifications[0]["message"]
     assert worker.returncode == 0, worker_stderr[-3000:]

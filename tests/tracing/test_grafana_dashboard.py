@@ -1,4 +1,5 @@
-"""The Grafana dashboard asks Prometheus only for metrics the router and the subgraphs expose."""
+"""The Grafana dashboard asks Prometheus only for metrics the router and the subgraphs expose
+(orders for the outbox and its relay, notifications for an event consumer)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from prometheus_client import CollectorRegistry
 
 from router.server import RouterSettings, create_app
+from subgraphs.notifications.app import create_app as create_notifications_app
 from subgraphs.orders.app import create_app as create_orders_app
 
 from ..subgraphs.harness import make_settings
@@ -39,7 +41,14 @@ def _exposed_by_the_services(tmp_path: Path) -> set[str]:
     orders = create_orders_app(
         settings=make_settings(), database_url=f"sqlite+aiosqlite:///{tmp_path / 'orders.db'}"
     )
-    return _exposed(router.state.metrics.registry) | _exposed(orders.state.metrics.registry)
+    notifications = create_notifications_app(
+        settings=make_settings(), database_url=f"sqlite+aiosqlite:///{tmp_path / 'notifications.db'}"
+    )
+    return (
+        _exposed(router.state.metrics.registry)
+        | _exposed(orders.state.metrics.registry)
+        | _exposed(notifications.state.metrics.registry)
+    )
 
 
 def _panels(dashboard: dict[str, Any]) -> list[dict[str, Any]]:
@@ -77,9 +86,16 @@ def test_the_dashboard_covers_the_router_its_fetches_and_the_subgraphs() -> None
         "router_circuit_breaker_state",
         "subgraph_requests_total",
         "subgraph_request_duration_seconds_bucket",
+        "subgraph_outbox_backlog",
+        "subgraph_outbox_oldest_unsent_seconds",
+        "subgraph_outbox_published_total",
+        "subgraph_outbox_publish_failures_total",
+        "subgraph_event_deliveries_total",
+        "subgraph_event_handler_duration_seconds_bucket",
     ):
         assert metric in exprs, metric
     assert "histogram_quantile(0.5," in exprs and "histogram_quantile(0.99," in exprs
+    assert 'outcome="dead_lettered"' in exprs  # dead letters stand apart from the other outcomes
     [datasource] = [v for v in dashboard["templating"]["list"] if v["type"] == "datasource"]
     assert datasource["query"] == "prometheus"
     assert all(panel["datasource"]["uid"] == "${datasource}" for panel in _panels(dashboard))
