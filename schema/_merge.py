@@ -15,7 +15,7 @@ input; union members and interface implementations are unioned.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from graphql import FieldNode, InlineFragmentNode, SelectionSetNode
 
@@ -26,6 +26,7 @@ from ._model import (
     Argument,
     EnumValue,
     Field,
+    ListSize,
     NamedType,
     Subgraph,
     TypeKind,
@@ -56,6 +57,7 @@ class MergedArgument:
     tags: set[str] = field(default_factory=set)
     directives: list[AppliedDirective] = field(default_factory=list)
     by_graph: dict[str, Argument] = field(default_factory=dict)
+    cost: int | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -74,6 +76,8 @@ class MergedField:
     by_graph: dict[str, Field] = field(default_factory=dict)
     #: Set on fields an implementation only gets through an ``@interfaceObject``.
     from_interface_object: bool = False
+    cost: int | None = None
+    list_size: ListSize | None = None
 
     def resolving_graphs(self) -> list[str]:
         """Subgraphs that can resolve this field themselves (not ``@external`` there)."""
@@ -112,6 +116,7 @@ class MergedType:
     by_graph: dict[str, NamedType] = field(default_factory=dict)
     #: Subgraphs where this interface is an ``@interfaceObject`` (an object type there).
     interface_object_graphs: list[str] = field(default_factory=list)
+    cost: int | None = None
 
     def is_entity(self) -> bool:
         return any(t.keys for t in self.by_graph.values())
@@ -199,6 +204,35 @@ def _merge_common(
             target.directives.append(directive)
     if isinstance(target, MergedType | MergedField) and isinstance(source, NamedType | Field):
         target.access = target.access.merged(source.access)
+    if (
+        not isinstance(target, MergedEnumValue)
+        and not isinstance(source, EnumValue)
+        and source.cost is not None
+    ):
+        # The supergraph charges what the most expensive subgraph says (cost spec: max weight).
+        target.cost = source.cost if target.cost is None else max(target.cost, source.cost)
+    if isinstance(target, MergedField) and isinstance(source, Field) and source.list_size is not None:
+        target.list_size = _merge_list_size(target.list_size, source.list_size)
+
+
+def _merge_list_size(merged: ListSize | None, other: ListSize) -> ListSize:
+    """The most generous sizes: largest ``assumedSize``, every slicing argument and sized field."""
+    if merged is None:
+        return other
+    assumed = [s for s in (merged.assumed_size, other.assumed_size) if s is not None]
+    return ListSize(
+        assumed_size=max(assumed) if assumed else None,
+        slicing_arguments=_union(merged.slicing_arguments, other.slicing_arguments),
+        sized_fields=_union(merged.sized_fields, other.sized_fields),
+        require_one_slicing_argument=merged.require_one_slicing_argument
+        and other.require_one_slicing_argument,
+    )
+
+
+def _union(a: tuple[str, ...] | None, b: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    if a is None and b is None:
+        return None
+    return tuple(dict.fromkeys((*(a or ()), *(b or ()))))
 
 
 def _merge_type(merged: MergedType, subgraph: Subgraph, named: NamedType) -> None:
@@ -261,6 +295,12 @@ def _settle_args(merged_field: MergedField) -> None:
         for name, arg in merged_field.args.items()
         if set(arg.by_graph) == graphs and not any(a.from_context for a in arg.by_graph.values())
     }
+    list_size = merged_field.list_size
+    if list_size is not None and list_size.slicing_arguments:
+        # A slicing argument the supergraph field lost (not in every subgraph) is disregarded;
+        # rules._cost reports a field left with none.
+        kept = tuple(a for a in list_size.slicing_arguments if a in merged_field.args)
+        merged_field.list_size = replace(list_size, slicing_arguments=kept)
 
 
 def _settle_output_type(types: dict[str, MergedType], merged_field: MergedField) -> None:

@@ -55,6 +55,21 @@ def _conjoin(a: tuple[tuple[str, ...], ...], b: tuple[tuple[str, ...], ...]) -> 
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ListSize:
+    """``@listSize`` on a list field (federation 2.9, cost spec v0.1; IBM's GraphQL Cost Directive).
+
+    ``None`` for an argument that was not given (the supergraph prints only what was).
+    ``malformed`` names the argument whose value has the wrong GraphQL type, for the rule to report.
+    """
+
+    assumed_size: int | None = None
+    slicing_arguments: tuple[str, ...] | None = None
+    sized_fields: tuple[str, ...] | None = None
+    require_one_slicing_argument: bool = True
+    malformed: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Key:
     """One ``@key(fields:, resolvable:)`` of an entity in a subgraph."""
 
@@ -89,6 +104,8 @@ class Argument:
     directives: tuple[AppliedDirective, ...] = ()
     #: Set when the router, not the client, supplies this argument (``@fromContext``).
     from_context: ContextReference | None = None
+    #: ``@cost(weight:)`` (federation 2.9).
+    cost: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -110,6 +127,9 @@ class Field:
     override_label: str | None = None
     access: Access = field(default_factory=lambda: Access())
     directives: tuple[AppliedDirective, ...] = ()
+    #: ``@cost(weight:)`` and ``@listSize`` (federation 2.9).
+    cost: int | None = None
+    list_size: ListSize | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -148,6 +168,8 @@ class NamedType:
     directives: tuple[AppliedDirective, ...] = ()
     #: Names this type sets with ``@context(name:)`` for ``@fromContext`` arguments below it.
     contexts: tuple[str, ...] = ()
+    #: ``@cost(weight:)`` on an object, scalar or enum type (federation 2.9).
+    cost: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -185,6 +207,10 @@ class Subgraph:
     directive_definitions: Mapping[str, DirectiveDefinition] = field(default_factory=dict)
     composed_directives: tuple[str, ...] = ()
     links: tuple[LinkedSpec, ...] = ()
+    #: Local names of ``@cost``/``@listSize`` where the subgraph applies them (``"cost"`` -> ``"weight"``).
+    cost_names: Mapping[str, str] = field(default_factory=dict)
+    #: ``@cost``/``@listSize`` as the federation ``@link`` imports them (canonical -> local name).
+    cost_imports: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def is_fed1(self) -> bool:

@@ -55,6 +55,44 @@ _INACCESSIBLE_DEFINITION = (
 )
 
 
+_COST_URL = "https://specs.apollo.dev/cost/v0.1"
+
+
+def _cost_names(supergraph: Supergraph) -> dict[str, str]:
+    """Names of ``@cost``/``@listSize`` in the supergraph: as the subgraphs applying them spell them.
+
+    Empty when no subgraph applies either, and then the cost spec is not linked at all.
+    """
+    names: dict[str, str] = {}
+    for name in sorted(supergraph.subgraphs):
+        names.update(supergraph.subgraphs[name].cost_names)
+    return names
+
+
+def _cost_link(names: dict[str, str]) -> str:
+    """The cost spec's ``@link``: ``@cost`` is the spec's own name, ``@listSize`` is imported."""
+    imports = []
+    if names.get("cost", "cost") != "cost":
+        imports.append(f'{{ name: "@cost", as: "@{names["cost"]}" }}')
+    if "listSize" in names:
+        local = names["listSize"]
+        imports.append('"@listSize"' if local == "listSize" else f'{{ name: "@listSize", as: "@{local}" }}')
+    return f'@link(url: "{_COST_URL}"' + (f", import: [{', '.join(imports)}]" if imports else "") + ")"
+
+
+def _cost_definitions(names: dict[str, str]) -> str:
+    return (
+        f"directive @{names.get('cost', 'cost')}(weight: Int!) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION"
+        " | INPUT_FIELD_DEFINITION | OBJECT | SCALAR\n\n"
+        f"directive @{names.get('listSize', 'listSize')}(\n  assumedSize: Int\n  slicingArguments: [String!]\n"
+        "  sizedFields: [String!]\n  requireOneSlicingArgument: Boolean = true\n) on FIELD_DEFINITION"
+    )
+
+
+def _strings(values: tuple[str, ...]) -> str:
+    return "[" + ", ".join(_quote(v) for v in values) + "]"
+
+
 _CONTEXT_LINK = '@link(url: "https://specs.apollo.dev/context/v0.1", for: SECURITY)'
 _CONTEXT_DEFINITIONS = (
     "directive @context(name: String!) repeatable on OBJECT | INTERFACE | UNION\n\n"
@@ -256,6 +294,48 @@ class _Printer:
     supergraph: Supergraph
     graphs: dict[str, str]
     api: bool
+    cost_names: dict[str, str]
+
+    # -- cost spec -------------------------------------------------------------------------
+    def cost(self, element: MergedType | MergedField | MergedArgument) -> list[str]:
+        if self.api or element.cost is None:
+            return []
+        return [f"@{self.cost_names.get('cost', 'cost')}(weight: {element.cost})"]
+
+    def list_size(self, t: MergedType, f: MergedField) -> list[str]:
+        size = f.list_size
+        if self.api or size is None:
+            return []
+        # As the oracle does: an interface field whose implementations slice too states the
+        # requirement explicitly, so a reader of either sees the same rule.
+        explicit = (
+            t.kind == "INTERFACE"
+            and bool(size.slicing_arguments)
+            and any(
+                (impl := self.supergraph.types[name].fields.get(f.name)) is not None
+                and impl.list_size is not None
+                and bool(impl.list_size.slicing_arguments)
+                for name in self.supergraph.possible_types(t.name)
+            )
+        )
+        require_one = size.require_one_slicing_argument
+        return [
+            f"@{self.cost_names.get('listSize', 'listSize')}"
+            + _args(
+                [
+                    (
+                        "requireOneSlicingArgument",
+                        ("true" if require_one else "false") if explicit or not require_one else None,
+                    ),
+                    ("assumedSize", str(size.assumed_size) if size.assumed_size is not None else None),
+                    (
+                        "slicingArguments",
+                        _strings(size.slicing_arguments) if size.slicing_arguments is not None else None,
+                    ),
+                    ("sizedFields", _strings(size.sized_fields) if size.sized_fields is not None else None),
+                ]
+            )
+        ]
 
     # -- join directives -------------------------------------------------------------------
     def join_types(self, t: MergedType) -> list[str]:
@@ -369,7 +449,7 @@ class _Printer:
 
     # -- elements ------------------------------------------------------------------------------
     def argument(self, arg: MergedArgument, indent: str) -> str:
-        directives = _common_directives(arg, api=self.api)
+        directives = self.cost(arg) + _common_directives(arg, api=self.api)
         default = f" = {arg.default}" if arg.default is not None else ""
         return (
             _description(arg.description, indent)
@@ -385,7 +465,9 @@ class _Printer:
             arg_text = "(" + ", ".join(self.argument(a, "") for a in args) + ")"
         else:
             arg_text = ""
-        directives = self.join_fields(t, f) + _common_directives(f, api=self.api)
+        directives = (
+            self.join_fields(t, f) + self.cost(f) + self.list_size(t, f) + _common_directives(f, api=self.api)
+        )
         return (
             _description(f.description, "  ")
             + f"  {f.name}{arg_text}: {f.type}"
@@ -419,7 +501,7 @@ class _Printer:
     def named_type(self, t: MergedType) -> str | None:
         if self.api and t.inaccessible:
             return None
-        head_directives = self.join_types(t) + _common_directives(t, api=self.api)
+        head_directives = self.join_types(t) + self.cost(t) + _common_directives(t, api=self.api)
         directives = "".join(" " + d for d in head_directives)
         description = _description(t.description, "")
         if t.kind in ("OBJECT", "INTERFACE"):
@@ -485,6 +567,9 @@ def print_supergraph(supergraph: Supergraph, *, composed_directives: list[str], 
     uses_context = _uses_context(supergraph)
     if uses_context:
         schema_links.append(_CONTEXT_LINK)
+    cost_names = _cost_names(supergraph)
+    if cost_names:
+        schema_links.append(_cost_link(cost_names))
     schema_links += [link for _, link, _ in used_access]
     schema_links += links
     blocks = ["schema\n" + "".join(f"  {link}\n" for link in schema_links) + _root_operations(supergraph)]
@@ -494,6 +579,8 @@ def print_supergraph(supergraph: Supergraph, *, composed_directives: list[str], 
     blocks.append(_LINK_DEFINITIONS)
     if uses_tag:
         blocks.append(_TAG_DEFINITION)
+    if cost_names:
+        blocks.append(_cost_definitions(cost_names))
     if uses_inaccessible:
         blocks.append(_INACCESSIBLE_DEFINITION)
     blocks += [definition for _, _, definition in used_access]
@@ -507,14 +594,14 @@ def print_supergraph(supergraph: Supergraph, *, composed_directives: list[str], 
         )
         + "\n}"
     )
-    printer = _Printer(supergraph, graphs, api=False)
+    printer = _Printer(supergraph, graphs, api=False, cost_names=cost_names)
     blocks += [text for t in _ordered_types(supergraph) if (text := printer.named_type(t)) is not None]
     return "\n\n".join(blocks) + "\n"
 
 
 def print_api_schema(supergraph: Supergraph, *, composed_directives: list[str]) -> str:
     """The API schema: what clients see; no join machinery, nothing ``@inaccessible``."""
-    printer = _Printer(supergraph, graph_enum_names(supergraph.subgraphs), api=True)
+    printer = _Printer(supergraph, graph_enum_names(supergraph.subgraphs), api=True, cost_names={})
     blocks = list(composed_directives)
     blocks += [text for t in _ordered_types(supergraph) if (text := printer.named_type(t)) is not None]
     return "\n\n".join(blocks) + "\n"

@@ -59,6 +59,7 @@ from ._model import (
     Field,
     Key,
     LinkedSpec,
+    ListSize,
     NamedType,
     Subgraph,
     TypeKind,
@@ -226,6 +227,8 @@ def parse_subgraph(
         directive_definitions=_extract_directive_definitions(document, names),
         composed_directives=tuple(composed),
         links=tuple(links),
+        cost_names=_cost_names(document, names),
+        cost_imports=_cost_imports(document, names),
     )
     return subgraph, []
 
@@ -309,6 +312,50 @@ def _resolve_links(
         local_by_canonical[canonical] = alias[1:] if alias.startswith("@") else alias
     available = {c: local for c, local in local_by_canonical.items() if FEDERATION_DIRECTIVES[c][0] <= minor}
     return f"2.{minor}", _Names(available), others, errors
+
+
+_COST_DIRECTIVES = ("cost", "listSize")
+
+
+class _DirectiveNames(Visitor):
+    """Collects the name of every directive application in a document."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def enter_directive(self, node: DirectiveNode, *_args: Any) -> None:
+        self.names.add(node.name.value)
+
+
+def _cost_names(document: DocumentNode, names: _Names) -> dict[str, str]:
+    """The local names under which ``@cost``/``@listSize`` are applied (the supergraph reuses them)."""
+    collector = _DirectiveNames()
+    visit(document, collector)
+    return {
+        canonical: local
+        for canonical in _COST_DIRECTIVES
+        if (local := names.local_by_canonical.get(canonical)) is not None and local in collector.names
+    }
+
+
+def _cost_imports(document: DocumentNode, names: _Names) -> dict[str, str]:
+    """``@cost``/``@listSize`` named in the federation ``@link``'s ``import`` (LINK_IMPORT_NAME_MISMATCH)."""
+    imported: dict[str, str] = {}
+    for schema_node in _schema_nodes(document):
+        for directive in schema_node.directives or ():
+            if directive.name.value != "link":
+                continue
+            args = _directive_args(directive)
+            if not _FEDERATION_URL.match(str(args.get("url", ""))):
+                continue
+            for item in args.get("import") or ():
+                name = item if isinstance(item, str) else str(item.get("name", ""))
+                if name.removeprefix("@") in _COST_DIRECTIVES:
+                    local = names.local_by_canonical.get(name.removeprefix("@"))
+                    if local is not None:
+                        imported[name.removeprefix("@")] = local
+    return imported
 
 
 def _strip_machinery(document: DocumentNode) -> DocumentNode:
@@ -496,6 +543,43 @@ class _Directives:
             policies=dnf("policy", "policies"),
         )
 
+    def cost(self) -> int | None:
+        weight = self.first("cost", "weight")
+        return weight if isinstance(weight, int) and not isinstance(weight, bool) else None
+
+    def list_size(self) -> ListSize | None:
+        """``@listSize`` as given; a value of the wrong type is kept as ``malformed`` for the rule."""
+        applications = self.by_canonical.get("listSize")
+        if not applications:
+            return None
+        args = applications[0]
+        assumed, slicing, sized = (
+            args.get("assumedSize"),
+            args.get("slicingArguments"),
+            args.get("sizedFields"),
+        )
+        require_one = args.get("requireOneSlicingArgument", True)
+        malformed = None
+        if assumed is not None and (not isinstance(assumed, int) or isinstance(assumed, bool)):
+            malformed, assumed = "assumedSize", None
+        elif slicing is not None and not _strings(slicing):
+            malformed, slicing = "slicingArguments", None
+        elif sized is not None and not _strings(sized):
+            malformed, sized = "sizedFields", None
+        elif not isinstance(require_one, bool):
+            malformed, require_one = "requireOneSlicingArgument", True
+        return ListSize(
+            assumed_size=assumed,
+            slicing_arguments=tuple(slicing) if slicing is not None else None,
+            sized_fields=tuple(sized) if sized is not None else None,
+            require_one_slicing_argument=require_one,
+            malformed=malformed,
+        )
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
 
 def _argument(node: InputValueDefinitionNode, names: _Names, composed: frozenset[str]) -> Argument:
     directives = _Directives(node.directives or (), names, composed)
@@ -509,6 +593,7 @@ def _argument(node: InputValueDefinitionNode, names: _Names, composed: frozenset
         tags=directives.tags(),
         directives=tuple(directives.applied),
         from_context=_from_context(directives),
+        cost=directives.cost(),
     )
 
 
@@ -628,6 +713,7 @@ def _named_type(
             for args in directives.by_canonical.get("context", ())
             if isinstance(args.get("name"), str) and kind in ("OBJECT", "INTERFACE", "UNION")
         ),
+        cost=directives.cost(),
     )
 
 
@@ -653,6 +739,8 @@ def _field(
         override_label=_optional_str(label),
         access=directives.access(),
         directives=tuple(directives.applied),
+        cost=directives.cost(),
+        list_size=directives.list_size(),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ._authorization import UNAUTHORIZED, Claims
 from ._breaker import BreakerPolicy, BreakerState, CircuitBreaker, CircuitBreakers
 from ._cache import LruCache
+from ._cost import COST_ESTIMATED_TOO_EXPENSIVE, CostFormula, DemandControl, compile_cost
 from ._execute import PlanResult, execute_plan
 from ._fetch import FetchObserver, SubgraphClient, SubgraphResponse
 from ._gateway import DEFER_NOT_ACCEPTED, Gateway, Planner, SupergraphView, with_defer
@@ -33,6 +34,7 @@ from .errors import (
 )
 
 __all__ = [
+    "COST_ESTIMATED_TOO_EXPENSIVE",
     "DEFER_NOT_ACCEPTED",
     "UNAUTHORIZED",
     "BreakerPolicy",
@@ -40,6 +42,8 @@ __all__ = [
     "CircuitBreaker",
     "CircuitBreakers",
     "Claims",
+    "CostFormula",
+    "DemandControl",
     "DocumentRule",
     "ExecutorError",
     "FetchObserver",
@@ -65,6 +69,7 @@ __all__ = [
     "SupergraphView",
     "UnknownSubgraph",
     "client_error",
+    "compile_cost",
     "execute_plan",
     "shape_response",
     "with_defer",

@@ -28,6 +28,7 @@ from router.planner import Defer, PlanningError, QueryPlan, plan, print_plan
 
 from ._authorization import UNSET, AuthorizationPolicy, Claims, Unset
 from ._cache import LruCache
+from ._cost import CostFormula, DemandControl, compile_cost
 from ._execute import execute_plan
 from ._fetch import SubgraphClient
 from ._incremental import deliver_incrementally
@@ -100,6 +101,8 @@ class _PreparedOperation:
     override_labels: frozenset[str] = frozenset()
     plans: dict[tuple[bool, ...], QueryPlan] | None = None
     """Plans per value of ``defer_variables`` (at most 2**n, n is small), filled on first use."""
+    cost: CostFormula | None = None
+    """The estimated cost as a function of the variables (demand control on), see ``_cost``."""
 
 
 _EMPTY_PLAN = QueryPlan(node=None)
@@ -118,7 +121,9 @@ class Gateway:
     run once per document text, before validation; their verdict is cached with the document.
     ``transport`` (the one ``http`` wraps) lets subgraph fetches skip the client's per-request
     machinery (see ``SubgraphClient``). ``policies`` are the rules of the supergraph's ``@policy``
-    names (none: every ``@policy`` denies, see ``_authorization``).
+    names (none: every ``@policy`` denies, see ``_authorization``). ``demand_control`` estimates each
+    operation's cost from the supergraph's ``@cost``/``@listSize`` and, in enforce mode, rejects one
+    that is too expensive before any subgraph call (see ``_cost``).
     """
 
     def __init__(
@@ -138,6 +143,7 @@ class Gateway:
         document_rules: Sequence[DocumentRule] = (),
         transport: httpx.AsyncBaseTransport | None = None,
         policies: Policies | None = None,
+        demand_control: DemandControl | None = None,
     ) -> None:
         urls = {**supergraph.subgraphs, **(subgraph_urls or {})}
         missing = sorted(name for name in supergraph.subgraphs if not urls.get(name))
@@ -159,6 +165,7 @@ class Gateway:
             transport=transport,
         )
         self._document_rules = tuple(document_rules)
+        self._demand_control = demand_control
         self._possible_types = PossibleTypes(self._schema)
         self._planner: Planner = planner or plan
         self._override = ProgressiveOverride.of(supergraph)
@@ -213,9 +220,9 @@ class Gateway:
         if isinstance(prepared, list):
             return {"errors": prepared}
         if include_plan:
-            response = await self._run(prepared, variables, headers)
+            response = await self._run(prepared, variables, headers, include_cost=True)
             plan_text = print_plan(prepared.plan) if prepared.plan.node is not None else None
-            return {**response, "extensions": {"queryPlan": plan_text}}
+            return {**response, "extensions": {"queryPlan": plan_text, **response.get("extensions", {})}}
         return await self._run(prepared, variables, headers)
 
     async def execute_incremental(
@@ -248,11 +255,17 @@ class Gateway:
             if isinstance(chosen, list):
                 return {"errors": chosen}
             if not isinstance(chosen.node, Defer):
-                response = await self._run(prepared, variables, headers)
+                response = await self._run(prepared, variables, headers, include_cost=include_plan)
                 if include_plan:
                     plan_text = print_plan(chosen) if chosen.node is not None else None
-                    return {**response, "extensions": {"queryPlan": plan_text}}
+                    return {
+                        **response,
+                        "extensions": {"queryPlan": plan_text, **response.get("extensions", {})},
+                    }
                 return response
+            _, rejection = self._estimate(prepared, coerced)
+            if rejection is not None:
+                return {"errors": [rejection]}
             if not accepts_incremental:
                 return {
                     "errors": [
@@ -355,11 +368,26 @@ class Gateway:
             prepared.plans[values] = chosen
         return chosen
 
+    def _estimate(
+        self, prepared: _PreparedOperation, coerced: Mapping[str, Any]
+    ) -> tuple[int | None, dict[str, Any] | None]:
+        """Demand control: the estimated cost (reported to the observer) and the rejection, if any."""
+        demand = self._demand_control
+        if demand is None or prepared.cost is None:
+            return None, None
+        estimated = prepared.cost.evaluate(coerced)
+        if demand.observer is not None:
+            name = prepared.operation.name
+            demand.observer(estimated, name.value if name is not None else None)
+        return estimated, demand.rejection(estimated)
+
     async def _run(
         self,
         prepared: _PreparedOperation,
         variables: Mapping[str, Any] | None,
         headers: Mapping[str, str] | None,
+        *,
+        include_cost: bool = False,
     ) -> dict[str, Any]:
         coerced = coerce_variables(self._schema, prepared.operation, variables)
         if isinstance(coerced, list):
@@ -367,7 +395,22 @@ class Gateway:
         chosen = self._plan_for(prepared, coerced)
         if isinstance(chosen, list):
             return {"errors": chosen}
+        estimated, rejection = self._estimate(prepared, coerced)
+        if rejection is not None:
+            return {"errors": [rejection]}
+        response = await self._execute_plan(prepared, chosen, coerced, variables, headers)
+        if include_cost and estimated is not None:
+            response["extensions"] = {"cost": {"estimated": estimated}}
+        return response
 
+    async def _execute_plan(
+        self,
+        prepared: _PreparedOperation,
+        chosen: QueryPlan,
+        coerced: dict[str, Any],
+        variables: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None,
+    ) -> dict[str, Any]:
         result = await execute_plan(
             chosen,
             client=self._client,
@@ -513,6 +556,17 @@ class Gateway:
             operation_name=operation_name,
             override_labels=override_labels,
             plans={(True,) * len(defer_variables): plan} if defer_variables else None,
+            cost=(
+                compile_cost(
+                    operation,
+                    parsed.fragments,
+                    self._schema,
+                    self._supergraph,
+                    list_size=self._demand_control.list_size,
+                )
+                if self._demand_control is not None
+                else None
+            ),
         )
         self._operations.put(cache_key, prepared)
         return prepared

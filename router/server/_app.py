@@ -33,6 +33,7 @@ from router.executor import (
     DEFER_NOT_ACCEPTED,
     BreakerPolicy,
     CircuitBreakers,
+    DemandControl,
     ExecutorError,
     Gateway,
     Policies,
@@ -157,6 +158,7 @@ def create_app(
         policies = Policies(settings.policies)
     except ValueError as exc:
         raise StartupError(str(exc)) from exc
+    demand_control = _demand_control(settings, metrics)
 
     def build_gateway(
         http: httpx.AsyncClient, loaded: Supergraph, transport: httpx.AsyncBaseTransport | None = None
@@ -174,6 +176,7 @@ def create_app(
             observer=fetch_observer,
             document_rules=rules,
             policies=policies,
+            demand_control=demand_control,
         )
 
     @asynccontextmanager
@@ -460,6 +463,23 @@ def create_app(
     app.state.settings = settings
     app.state.metrics = metrics
     return app
+
+
+def _demand_control(settings: RouterSettings, metrics: RouterMetrics | None) -> DemandControl | None:
+    """Demand control as configured; enforce mode without a maximum is a set-up mistake."""
+    if settings.demand_control_mode == "off":
+        return None
+    if settings.demand_control_mode == "enforce" and settings.demand_control_max_cost is None:
+        raise StartupError(
+            "ROUTER_DEMAND_CONTROL_MODE=enforce needs ROUTER_DEMAND_CONTROL_MAX_COST (the largest estimated"
+            " cost to accept); or use ROUTER_DEMAND_CONTROL_MODE=measure to watch estimates first"
+        )
+    return DemandControl(
+        mode=settings.demand_control_mode,
+        max_cost=settings.demand_control_max_cost,
+        list_size=settings.demand_control_list_size,
+        observer=metrics.cost_estimated if metrics is not None else None,
+    )
 
 
 def _response_cache(settings: RouterSettings, metrics: RouterMetrics | None) -> PublicResponseCache | None:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["CONTENT_TYPE_LATEST", "RouterMetrics"]
 
 _LATENCY_BUCKETS = (0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+_COST_BUCKETS = (1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 50_000, 100_000)
 _BREAKER_VALUES = {BreakerState.CLOSED: 0, BreakerState.HALF_OPEN: 1, BreakerState.OPEN: 2}
 OTHER = "(other)"
 
@@ -84,6 +85,13 @@ class RouterMetrics(FetchObserver):
             ["subgraph"],
             registry=r,
         )
+        self.estimated_cost = Histogram(
+            "router_operation_estimated_cost",
+            "Static estimated cost of operations (demand control), by operation.",
+            ["operation_name"],
+            buckets=_COST_BUCKETS,
+            registry=r,
+        )
         self.response_cache_hits = Counter(
             "router_response_cache_hits", "Public queries answered from the response cache.", registry=r
         )
@@ -115,6 +123,10 @@ class RouterMetrics(FetchObserver):
         self.request_duration.labels(operation).observe(seconds)
         if has_errors:
             self.request_errors.labels(operation).inc()
+
+    def cost_estimated(self, cost: int, operation_name: str | None) -> None:
+        """Demand control's observer: one estimate per operation the router ran or rejected."""
+        self.estimated_cost.labels(self.operation_label(operation_name, valid=True)).observe(cost)
 
     def response_cache_lookup(self, *, hit: bool) -> None:
         (self.response_cache_hits if hit else self.response_cache_misses).inc()

@@ -73,6 +73,16 @@ class RouterSettings(BaseSettings):
     #: ``__schema``/``__type``; None: on in development mode, off in production mode.
     introspection: bool | None = None
 
+    # --- demand control (router/executor/_cost.py: @cost/@listSize, Apollo Router's defaults) ----
+    #: ``measure`` estimates every operation's cost and records it (``router_operation_estimated_cost``,
+    #: ``extensions.cost`` with the query plan in development); ``enforce`` also rejects an operation
+    #: over ``demand_control_max_cost`` with COST_ESTIMATED_TOO_EXPENSIVE before any subgraph call.
+    demand_control_mode: Literal["off", "measure", "enforce"] = "measure"
+    #: Required in enforce mode; in measure mode it only tells which operations enforce would reject.
+    demand_control_max_cost: int | None = Field(default=None, ge=0)
+    #: The size assumed for a list field without ``@listSize`` (or without its slicing argument).
+    demand_control_list_size: int = Field(default=10, ge=0)
+
     # --- automatic persisted queries (Apollo APQ) ----------------------------------------------
     apq: bool = True
     apq_cache_size: int = Field(default=1000, gt=0)

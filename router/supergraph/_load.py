@@ -23,6 +23,7 @@ from ._links import Link, read_links
 from ._model import (
     ContextArgument,
     FieldJoin,
+    ListSize,
     Supergraph,
     SupergraphField,
     SupergraphType,
@@ -128,6 +129,27 @@ class _Names:
         self.requires_scopes = self.directive_of("requiresScopes", "requiresScopes")
         self.policy = self.directive_of("policy", "policy")
         self.context = self.directive_of("context", "context")
+        # Demand control: the cost spec's own names, plus federation's when a composer kept those.
+        self.cost = {self.directive_of("cost", "cost"), self.directive_of("federation", "cost")} - {None}
+        self.list_size = {
+            self.directive_of("cost", "listSize"),
+            self.directive_of("federation", "listSize"),
+        } - {None}
+        self.join_directive = join.directive("directive")
+
+    def cost_directive(self, d: DirectiveNode) -> tuple[str, dict[str, Any]] | None:
+        """``("cost" | "listSize", arguments)`` for a cost directive, applied or via ``@join__directive``."""
+        name = d.name.value
+        if name in self.cost:
+            return "cost", _args(d)
+        if name in self.list_size:
+            return "listSize", _args(d)
+        if name == self.join_directive:
+            args = _args(d)
+            spec_name = str(args.get("name", "")).removeprefix("federation__")
+            if spec_name in ("cost", "listSize") and isinstance(args.get("args"), dict):
+                return spec_name, args["args"]
+        return None
 
     def directive_of(self, spec: str, directive: str) -> str | None:
         for link in self._links:
@@ -227,6 +249,7 @@ def _read_type(named: GraphQLNamedType, names: _Names, graphs: dict[str, str]) -
                 members.setdefault(graph, []).append(str(args["member"]))
         elif name == names.context and isinstance(args.get("name"), str):
             contexts.append(args["name"])
+    type_cost = _cost(named, names)
     fields: dict[str, SupergraphField] = {}
     if isinstance(named, GraphQLObjectType | GraphQLInterfaceType | GraphQLInputObjectType):
         for field_name, f in named.fields.items():
@@ -249,6 +272,7 @@ def _read_type(named: GraphQLNamedType, names: _Names, graphs: dict[str, str]) -
         union_members=MappingProxyType({g: tuple(v) for g, v in members.items()}),
         enum_values=MappingProxyType(enum_values),
         contexts=tuple(contexts),
+        cost=type_cost,
         **_access(named, names),
     )
 
@@ -304,13 +328,49 @@ def _read_field(
                     context_arguments=_context_arguments(args.get("contextArguments"), where),
                 )
             )
+    argument_costs = {
+        arg_name: weight
+        for arg_name, arg in (getattr(f, "args", None) or {}).items()
+        if (weight := _cost(arg, names)) is not None
+    }
     return SupergraphField(
         name=field_name,
         type=str(f.type),
         named_type=get_named_type(f.type).name,
         joins=tuple(joins),
+        cost=_cost(f, names),
+        list_size=_list_size(f, names),
+        argument_costs=MappingProxyType(argument_costs),
         **_access(f, names),
     )
+
+
+def _cost(element: Any, names: _Names) -> int | None:
+    """``@cost(weight:)`` on a type, field or argument (the largest, should several apply)."""
+    weights = [
+        args["weight"]
+        for d in _directives(element)
+        if (found := names.cost_directive(d)) is not None and found[0] == "cost"
+        for args in [found[1]]
+        if isinstance(args.get("weight"), int)
+    ]
+    return max(weights) if weights else None
+
+
+def _list_size(element: Any, names: _Names) -> ListSize | None:
+    for d in _directives(element):
+        found = names.cost_directive(d)
+        if found is None or found[0] != "listSize":
+            continue
+        args = found[1]
+        assumed = args.get("assumedSize")
+        return ListSize(
+            assumed_size=assumed if isinstance(assumed, int) else None,
+            slicing_arguments=tuple(str(a) for a in args.get("slicingArguments") or ()),
+            sized_fields=tuple(str(a) for a in args.get("sizedFields") or ()),
+            require_one_slicing_argument=args.get("requireOneSlicingArgument", True) is not False,
+        )
+    return None
 
 
 def _context_arguments(value: Any, where: str) -> tuple[ContextArgument, ...]:

@@ -19,6 +19,7 @@ __all__ = [
     "ContextArgument",
     "FieldJoin",
     "Key",
+    "ListSize",
     "Supergraph",
     "SupergraphField",
     "SupergraphType",
@@ -100,6 +101,21 @@ class FieldJoin:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ListSize:
+    """``@listSize`` of a list field (cost spec v0.1, IBM GraphQL Cost Directive): how long it is.
+
+    The size is the value of the first given ``slicing_arguments`` (``first``, ``limit``), else
+    ``assumed_size``, else the router's default; with ``sized_fields`` the size is that of those
+    child lists (a connection's ``edges``), not of the field itself.
+    """
+
+    assumed_size: int | None = None
+    slicing_arguments: tuple[str, ...] = ()
+    sized_fields: tuple[str, ...] = ()
+    require_one_slicing_argument: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SupergraphField:
     """A field (or input field) of the supergraph with where it is resolved."""
 
@@ -111,6 +127,11 @@ class SupergraphField:
     authenticated: bool = False
     requires_scopes: tuple[tuple[str, ...], ...] = ()
     policies: tuple[tuple[str, ...], ...] = ()
+    cost: int | None = None
+    """``@cost(weight:)`` of the field (or input field), replacing its type's weight."""
+    list_size: ListSize | None = None
+    argument_costs: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    """argument -> ``@cost(weight:)``, added when the operation gives that argument."""
 
     def join(self, graph: str) -> FieldJoin | None:
         for j in self.joins:
@@ -139,6 +160,8 @@ class SupergraphType:
     policies: tuple[tuple[str, ...], ...] = ()
     contexts: tuple[str, ...] = ()
     """Contexts this type sets (``@context(name:)``) for ``contextArguments`` below it."""
+    cost: int | None = None
+    """``@cost(weight:)`` of an object, scalar or enum type (demand control)."""
 
     @property
     def graphs(self) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from .._model import Subgraph
 from ..errors import CompositionError
 from ._abstract_types import check_abstract_types
 from ._context import check_context_arguments, check_context_reachability, check_contexts
+from ._cost import check_cost_directives, check_list_size_across_subgraphs
 from ._directives import check_directives
 from ._enums import check_enums
 from ._external import check_external
@@ -37,6 +38,7 @@ SUBGRAPH_RULES: tuple[SubgraphRule, ...] = (
     check_keys,
     check_provides_and_requires,
     check_contexts,
+    check_cost_directives,
 )
 
 SUPERGRAPH_RULES: tuple[SupergraphRule, ...] = (
@@ -52,4 +54,5 @@ SUPERGRAPH_RULES: tuple[SupergraphRule, ...] = (
     check_directives,
     check_context_arguments,
     check_context_reachability,
+    check_list_size_across_subgraphs,
 )
