@@ -44,11 +44,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import orjson
-from opentelemetry.trace import SpanKind
 
-from .bus import Delivery, Outcome, RetryPolicy, open_event_bus
+from .bus import Delivery, Outcome
+from .consumers import consuming
 from .events import Event, parse_event
-from .tracing import subgraph_tracer, traced
 
 if TYPE_CHECKING:
     import redis.asyncio as aioredis
@@ -350,20 +349,6 @@ def invalidation_consumer(
         cache: EntityCache = app.state.cache
         stats = InvalidationStats()
         app.state.cache_invalidations = stats
-        tracer = subgraph_tracer(settings, service_name=app.state.name)
-
-        async def handler(delivery: Delivery) -> Outcome | None:
-            if tracer is None:
-                return await invalidate(delivery)
-            # Continues the trace of the write that recorded the event (through the publish span).
-            with traced(
-                tracer,
-                f"consume {delivery.event_type}",
-                traceparent=delivery.traceparent,
-                kind=SpanKind.CONSUMER,
-                **{"messaging.message.id": delivery.event_id, "messaging.consumer.group.name": consumer},
-            ):
-                return await invalidate(delivery)
 
         async def invalidate(delivery: Delivery) -> Outcome | None:
             keys = invalidations(parse_event(delivery.body))
@@ -383,27 +368,9 @@ def invalidation_consumer(
             stats.processed += 1
             return outcome
 
-        async with open_event_bus(
-            settings.event_bus_url,
-            exchange=settings.event_exchange,
-            retry=RetryPolicy(
-                max_attempts=settings.event_max_attempts, first_delay=settings.event_retry_delay_seconds
-            ),
-            connection_name=f"{consumer}-consumer",
-        ) as bus:
-            subscription = await bus.subscribe(
-                consumer,
-                handler,
-                routing_keys=event_types,
-                prefetch=settings.event_prefetch,
-                observe=app.state.metrics.delivery_observer(consumer),
-            )
+        async with consuming(app, consumer, invalidate, routing_keys=event_types) as subscription:
             app.state.cache_subscription = subscription
-            app.state.subscriptions[consumer] = subscription
-            try:
-                yield
-            finally:
-                await subscription.stop()
+            yield
 
     return run
 

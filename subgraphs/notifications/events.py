@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import orjson
-from opentelemetry.trace import SpanKind
 
 from subgraphs.common import (
     Delivery,
@@ -27,16 +26,13 @@ from subgraphs.common import (
     OrderStatusChanged,
     Outcome,
     PoisonMessage,
-    RetryPolicy,
     ReviewAdded,
     StockLow,
     SubgraphSettings,
     UserRegistered,
-    open_event_bus,
     parse_event,
-    subgraph_tracer,
-    traced,
 )
+from subgraphs.common.consumers import consuming
 
 from .models import NotificationDraft, NotificationKind, store_notifications
 
@@ -190,42 +186,14 @@ async def notification_consumer(app: FastAPI) -> AsyncIterator[None]:
     database: Database = app.state.database
     stats = ConsumerStats()
     app.state.notification_stats = stats
-    tracer = subgraph_tracer(settings, service_name=CONSUMER)
 
     async def handler(delivery: Delivery) -> Outcome | None:
-        if tracer is None:
-            stored = await handle_delivery(database, settings, delivery, stats)
-        else:
-            # Continues the trace of the request that recorded the event (through the publish span).
-            with traced(
-                tracer,
-                f"consume {delivery.event_type}",
-                traceparent=_traceparent(delivery),
-                kind=SpanKind.CONSUMER,
-                **{"messaging.message.id": delivery.event_id, "messaging.consumer.group.name": CONSUMER},
-            ):
-                stored = await handle_delivery(database, settings, delivery, stats)
+        stored = await handle_delivery(database, settings, delivery, stats)
         return None if stored else Outcome.DUPLICATE
 
-    async with open_event_bus(
-        settings.event_bus_url,
-        exchange=settings.event_exchange,
-        retry=RetryPolicy(
-            max_attempts=settings.event_max_attempts, first_delay=settings.event_retry_delay_seconds
-        ),
-        connection_name="notifications-consumer",
-    ) as bus:
-        subscription = await bus.subscribe(
-            CONSUMER,
-            handler,
-            routing_keys=NOTIFIED_EVENT_TYPES,
-            prefetch=settings.event_prefetch,
-            observe=app.state.metrics.delivery_observer(CONSUMER),
-        )
-        app.state.event_bus = bus
+    # A relay without tracing sends no header: the trace stored in the event body continues then.
+    async with consuming(
+        app, CONSUMER, handler, routing_keys=NOTIFIED_EVENT_TYPES, traceparent_of=_traceparent
+    ) as subscription:
         app.state.event_subscription = subscription
-        app.state.subscriptions[CONSUMER] = subscription
-        try:
-            yield
-        finally:
-            await subscription.stop()
+        yield
