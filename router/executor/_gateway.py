@@ -219,11 +219,13 @@ class Gateway:
         prepared = self._prepare(query, operation_name, self._override.labels(override_labels), claims)
         if isinstance(prepared, list):
             return {"errors": prepared}
-        if include_plan:
-            response = await self._run(prepared, variables, headers, include_cost=True)
-            plan_text = print_plan(prepared.plan) if prepared.plan.node is not None else None
-            return {**response, "extensions": {"queryPlan": plan_text, **response.get("extensions", {})}}
-        return await self._run(prepared, variables, headers)
+        coerced = coerce_variables(self._schema, prepared.operation, variables)
+        if isinstance(coerced, list):
+            return {"errors": coerced}
+        chosen = self._plan_for(prepared, coerced)
+        if isinstance(chosen, list):
+            return {"errors": chosen}
+        return await self._run(prepared, chosen, coerced, variables, headers, include_plan=include_plan)
 
     async def execute_incremental(
         self,
@@ -255,14 +257,9 @@ class Gateway:
             if isinstance(chosen, list):
                 return {"errors": chosen}
             if not isinstance(chosen.node, Defer):
-                response = await self._run(prepared, variables, headers, include_cost=include_plan)
-                if include_plan:
-                    plan_text = print_plan(chosen) if chosen.node is not None else None
-                    return {
-                        **response,
-                        "extensions": {"queryPlan": plan_text, **response.get("extensions", {})},
-                    }
-                return response
+                return await self._run(
+                    prepared, chosen, coerced, variables, headers, include_plan=include_plan
+                )
             _, rejection = self._estimate(prepared, coerced)
             if rejection is not None:
                 return {"errors": [rejection]}
@@ -384,23 +381,26 @@ class Gateway:
     async def _run(
         self,
         prepared: _PreparedOperation,
+        chosen: QueryPlan,
+        coerced: dict[str, Any],
         variables: Mapping[str, Any] | None,
         headers: Mapping[str, str] | None,
         *,
-        include_cost: bool = False,
+        include_plan: bool = False,
     ) -> dict[str, Any]:
-        coerced = coerce_variables(self._schema, prepared.operation, variables)
-        if isinstance(coerced, list):
-            return {"errors": coerced}
-        chosen = self._plan_for(prepared, coerced)
-        if isinstance(chosen, list):
-            return {"errors": chosen}
+        """Demand control, then the plan as one response; ``include_plan`` adds the plan's text
+        and the estimated cost as ``extensions`` (development mode)."""
         estimated, rejection = self._estimate(prepared, coerced)
         if rejection is not None:
             return {"errors": [rejection]}
         response = await self._execute_plan(prepared, chosen, coerced, variables, headers)
-        if include_cost and estimated is not None:
-            response["extensions"] = {"cost": {"estimated": estimated}}
+        if include_plan:
+            extensions: dict[str, Any] = {
+                "queryPlan": print_plan(chosen) if chosen.node is not None else None
+            }
+            if estimated is not None:
+                extensions["cost"] = {"estimated": estimated}
+            response["extensions"] = extensions
         return response
 
     async def _execute_plan(
