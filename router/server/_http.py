@@ -61,15 +61,28 @@ def accepts_multipart(accept: str | None) -> bool:
 
 
 def multipart_body(payloads: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]:
-    """The parts of an incremental response: each payload after a ``---`` delimiter with its own
-    content type, then the closing ``-----`` (RFC 1341 multipart framing, Apollo Router's layout)."""
+    """The parts of an incremental response in Apollo Router's layout: each part is sent with the
+    delimiter that *follows* it (``---`` while ``hasNext``, the closing ``-----`` after the last),
+    so a client that splits on delimiters (urql, Apollo Client) can read a part as soon as it
+    arrives instead of when the next, possibly slow, deferred part does."""
 
     async def parts() -> AsyncIterator[bytes]:
+        lead = b"\r\n---\r\n"  # the opening delimiter, before the first part only
+        open_part = False
         async for payload in payloads:
-            yield b"\r\n---\r\ncontent-type: application/json; charset=utf-8\r\n\r\n" + orjson.dumps(payload)
-        yield b"\r\n-----\r\n"
+            closing = not payload.get("hasNext", False)
+            tail = b"\r\n-----\r\n" if closing else b"\r\n---"
+            yield lead + _PART_HEADERS + orjson.dumps(payload) + tail
+            lead, open_part = b"\r\n", not closing
+            if closing:
+                return
+        # The payloads ended without hasNext: false (a failure mid-stream): close the body anyway.
+        yield b"--\r\n" if open_part else b"\r\n-----\r\n"
 
     return parts()
+
+
+_PART_HEADERS = b"content-type: application/json; charset=utf-8\r\n\r\n"
 
 
 class BadRequest(Exception):
@@ -84,12 +97,14 @@ class BadRequest(Exception):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class GraphQLParams:
-    """A request's parameters; ``query`` is None only for an automatic persisted query by hash."""
+    """A request's parameters; ``query`` is None only for a persisted query sent by id (APQ hash
+    or ``documentId``)."""
 
     query: str | None
     variables: dict[str, Any] | None = None
     operation_name: str | None = None
     extensions: dict[str, Any] | None = None
+    document_id: str | None = None
 
 
 def choose_media_type(accept: str | None) -> str | None:
@@ -168,9 +183,12 @@ def _params_from_mapping(payload: dict[str, Any], *, from_url: bool) -> GraphQLP
     if from_url:
         variables = _json_param("variables", variables)
         extensions = _json_param("extensions", extensions)
-    # An automatic persisted query may leave the query out: the hash stands for it.
+    # A persisted query may leave the query out: the APQ hash or the documentId stands for it.
+    document_id = payload.get("documentId")
+    if document_id is not None and (not isinstance(document_id, str) or not document_id):
+        raise BadRequest("'documentId' must be a non-empty string")
     persisted = isinstance(extensions, dict) and "persistedQuery" in extensions
-    if query is None and persisted:
+    if query is None and (persisted or document_id is not None):
         pass
     elif not isinstance(query, str) or not query.strip():
         raise BadRequest("'query' must be a non-empty string")
@@ -182,7 +200,11 @@ def _params_from_mapping(payload: dict[str, Any], *, from_url: bool) -> GraphQLP
     if operation_name is not None and not isinstance(operation_name, str):
         raise BadRequest("'operationName' must be a string")
     return GraphQLParams(
-        query=query, variables=variables, operation_name=operation_name or None, extensions=extensions
+        query=query,
+        variables=variables,
+        operation_name=operation_name or None,
+        extensions=extensions,
+        document_id=document_id,
     )
 
 

@@ -59,10 +59,17 @@ const updates = {
 const unauthenticated = (error) =>
   error.graphQLErrors.some((graphQLError) => graphQLError.extensions?.code === "UNAUTHENTICATED");
 
+// urql's default Accept names `multipart/mixed` without a spec version; say which incremental
+// delivery format this app reads (the router's, deferSpec=20220824) so an operation with @defer
+// (the product page's reviews) streams. Operations without @defer still get one JSON response.
+const ACCEPT =
+  "multipart/mixed;deferSpec=20220824, application/graphql-response+json, application/json";
+
 export function makeClient() {
   return new Client({
     url: "/graphql",
     preferGetMethod: false,
+    fetchOptions: { headers: { Accept: ACCEPT } },
     exchanges: [
       cacheExchange({ keys, updates }),
       authExchange(async (utils) => ({

@@ -2,7 +2,8 @@
 
 The app sends exactly the documents in ``storefront/src/graphql/*.graphql`` (split per operation,
 each with the fragments it uses), so a schema change that breaks the shop fails here, before any
-browser runs. A file can declare that it needs schema coordinates still on their way
+browser runs. They are validated against what the router accepts: the API schema plus ``@defer``
+(``router.executor.with_defer``), which the product page uses for its reviews. A file can declare that it needs schema coordinates still on their way
 (``# needs: User.notifications, Mutation.markNotificationRead``): while one of them is missing from
 the API schema that file is skipped with the reason, and validated as soon as they are all there.
 """
@@ -27,7 +28,8 @@ from graphql import (
 )
 from graphql.language import Visitor
 
-from router.planner import plan, print_plan
+from router.executor import with_defer
+from router.planner import Defer, QueryPlan, plan, print_plan
 from router.supergraph import load_supergraph
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,7 +41,8 @@ _NEEDS = re.compile(r"^#\s*needs:\s*(.+)$", re.MULTILINE)
 
 @cache
 def api_schema() -> GraphQLSchema:
-    return load_supergraph(SUPERGRAPH.read_text()).api_schema
+    """The schema the router validates operations against."""
+    return with_defer(load_supergraph(SUPERGRAPH.read_text()).api_schema)
 
 
 def missing_coordinates(source: str, schema: GraphQLSchema) -> list[str]:
@@ -130,3 +133,18 @@ def test_the_product_page_is_one_operation_across_four_subgraphs() -> None:
     document = split_operations(parse((OPERATIONS_DIR / "product.graphql").read_text()))["Product"]
     fetched = re.findall(r'Fetch\(service: "(\w+)"\)', print_plan(plan(supergraph, document, "Product")))
     assert sorted(fetched) == ["inventory", "products", "reviews", "users"]
+
+
+def test_the_product_page_defers_the_reviews_and_their_authors() -> None:
+    """Product, price, stock and shipping come first (products, inventory); the reviews and their
+    authors' names (reviews, users) follow in the deferred part labelled ``reviews``."""
+    supergraph = load_supergraph(SUPERGRAPH.read_text())
+    document = split_operations(parse((OPERATIONS_DIR / "product.graphql").read_text()))["Product"]
+    query_plan = plan(supergraph, document, "Product")
+    assert isinstance(query_plan.node, Defer)
+    services = re.compile(r'Fetch\(service: "(\w+)"\)')
+    primary = print_plan(QueryPlan(node=query_plan.node.primary))
+    assert sorted(services.findall(primary)) == ["inventory", "products"]
+    [deferred] = query_plan.node.deferred
+    assert deferred.label == "reviews"
+    assert sorted(services.findall(print_plan(QueryPlan(node=deferred.node)))) == ["reviews", "users"]

@@ -1,11 +1,13 @@
 """The shop at /shop in a real browser, against the whole system (``supergraph dev``).
 
 A new customer signs up, browses a category and the pages of the catalogue, opens a product (one
-GraphQL operation the router plans across products, inventory, reviews and users), is told in words
+GraphQL operation the router plans across products, inventory, reviews and users, with the reviews
+deferred: the response streams as multipart/mixed), is told in words
 when an order asks for more than is in stock, orders, and sees the order with its status. The order's
 notification is checked once the notifications subgraph is in the supergraph; without it the
-notifications page must say it is not available. A last test runs a second router whose reviews
-subgraph is down: the product page still renders, with a note where the reviews would be.
+notifications page must say it is not available. Two tests run a second router: one whose reviews
+subgraph answers only when the test lets it (the product page shows the product while the reviews
+are loading, then the reviews), one whose reviews subgraph is down (a note where the reviews would be).
 
 Headless Debian Chromium through Playwright (never ``playwright install``). Locally a missing
 Chromium or an unbuilt storefront skips with the reason; under CI a missing Chromium fails and a
@@ -25,8 +27,10 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +41,7 @@ from router.server._storefront import ensure_storefront_built, storefront_routes
 from router.supergraph import load_supergraph
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, Route
+    from playwright.sync_api import Browser, Page, Response, Route
 
 pytestmark = pytest.mark.slow
 
@@ -58,6 +62,7 @@ ROUTER = "http://127.0.0.1:4000"
 START_TIMEOUT_SECONDS = 45
 WAIT_MS = 15_000
 PASSWORD = "shopper-password-1"
+REVIEWS_SUBGRAPH = "http://127.0.0.1:4005/graphql"  # as `supergraph dev` runs it (schema/supergraph.graphql)
 
 
 def unavailable(message: str) -> None:
@@ -193,6 +198,20 @@ def graphql_operations(page: Page) -> list[str]:
     return names
 
 
+def graphql_response_to(name: str) -> Any:
+    """A ``page.expect_response`` predicate: the response to the GraphQL operation ``name``."""
+
+    def matches(response: Response) -> bool:
+        request = response.request
+        return (
+            request.url.endswith("/graphql")
+            and request.method == "POST"
+            and (request.post_data_json or {}).get("operationName") == name
+        )
+
+    return matches
+
+
 def sign_up(page: Page, shop: Shop, *, name: str, email: str) -> None:
     page.goto(f"{shop.url}signup")
     page.get_by_label("Name").fill(name)
@@ -214,7 +233,10 @@ def test_a_new_customer_signs_up_browses_orders_and_sees_the_order(
     products = page.get_by_test_id("product-list")
     products.get_by_role("link").first.wait_for()
     first_page = products.get_by_role("link").all_inner_texts()
-    page.get_by_role("button", name="Next →").click()
+    with page.expect_response(graphql_response_to("Products")) as products_response:
+        page.get_by_role("button", name="Next →").click()
+    # An operation without @defer gets one JSON response, though the app accepts multipart too.
+    assert products_response.value.headers["content-type"].startswith("application/graphql-response+json")
     page.get_by_test_id("page-number").get_by_text("Page 2").wait_for()
     page.wait_for_function(
         "first => document.querySelector('[data-testid=product-list] a')?.textContent !== first",
@@ -230,15 +252,23 @@ def test_a_new_customer_signs_up_browses_orders_and_sees_the_order(
     )
     screenshot(page, tmp_path, "01-books")
 
-    # The product page: one operation across products, inventory, reviews and users.
+    # The product page: one operation across products, inventory, reviews and users, the reviews
+    # deferred, so the router streams the answer (multipart/mixed) and the page reads it as it comes.
     before = len(operations)
-    products.get_by_role("link", name="The Pragmatic Programmer").click()
+    with page.expect_response(graphql_response_to("Product")) as product_response:
+        products.get_by_role("link", name="The Pragmatic Programmer").click()
+    response = product_response.value
+    assert "multipart/mixed;deferSpec=20220824" in response.request.all_headers()["accept"]
+    assert response.headers["content-type"].startswith("multipart/mixed")
+    assert "deferSpec=20220824" in response.headers["content-type"]
     product = page.get_by_test_id("product")
     product.get_by_role("heading", name="The Pragmatic Programmer").wait_for()
     assert product.get_by_test_id("price").inner_text() == "$42.99"
     assert product.get_by_test_id("stock").inner_text() == "In stock (10 left)"
     assert product.get_by_test_id("shipping").inner_text() == "Shipping: $5.99"
+    product.get_by_test_id("reviews").locator(".author").first.wait_for()
     assert "Alice Liddell" in product.get_by_test_id("reviews").locator(".author").all_inner_texts()
+    assert product.get_by_test_id("reviews-loading").count() == 0
     assert operations[before:].count("Product") == 1
     assert page.url.endswith("/shop/products/product-1")
     screenshot(page, tmp_path, "02-product")
@@ -350,22 +380,18 @@ def test_the_notifications_page_says_so_when_the_api_has_no_notifications(shop: 
     assert page.get_by_test_id("unread-count").count() == 0
 
 
-def test_the_product_page_renders_without_the_reviews_subgraph(
-    shop: Shop, page: Page, tmp_path: Path
-) -> None:
-    """A second router (in this process, with the storefront routes) whose reviews subgraph is
-    unreachable: the product page shows everything else and a note where the reviews would be."""
+@contextmanager
+def second_router(shop: Shop, *, reviews_url: str) -> Iterator[str]:
+    """A second router in this process, with the storefront routes, whose reviews subgraph is at
+    ``reviews_url`` (the other subgraphs are those of ``supergraph dev``); yields its base URL."""
     import uvicorn
 
     from router.server import RouterSettings, create_app
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        dead = sock.getsockname()[1]  # nothing listens here once the socket is closed
     app = create_app(
         supergraph_path=SUPERGRAPH,
         settings=RouterSettings(),
-        subgraph_urls={"reviews": f"http://127.0.0.1:{dead}/graphql"},
+        subgraph_urls={"reviews": reviews_url},
     )
     app.router.routes.extend(storefront_routes(shop.dist))
     with socket.socket() as sock:
@@ -379,14 +405,95 @@ def test_the_product_page_renders_without_the_reviews_subgraph(
         while not server.started:
             assert time.monotonic() < deadline, "the second router did not start"
             time.sleep(0.05)
-        page.goto(f"http://127.0.0.1:{port}/shop/products/product-1")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@contextmanager
+def gated_reviews_subgraph() -> Iterator[tuple[str, threading.Event]]:
+    """A proxy to the reviews subgraph that holds every request until the event is set; yields its
+    URL and the event."""
+    gate = threading.Event()
+
+    class Gated(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("content-length") or 0))
+            gate.wait(timeout=WAIT_MS / 1000)
+            answer = httpx.post(
+                REVIEWS_SUBGRAPH,
+                content=body,
+                headers={"content-type": self.headers.get("content-type") or "application/json"},
+                timeout=10,
+            )
+            try:
+                self.send_response(answer.status_code)
+                self.send_header("content-type", answer.headers.get("content-type", "application/json"))
+                self.send_header("content-length", str(len(answer.content)))
+                self.end_headers()
+                self.wfile.write(answer.content)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the router gave up waiting (its subgraph timeout): nobody to answer
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Gated)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/graphql", gate
+    finally:
+        gate.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def test_the_product_page_shows_the_product_first_and_the_reviews_when_they_arrive(
+    shop: Shop, page: Page, tmp_path: Path
+) -> None:
+    """The reviews are deferred: while the reviews subgraph has not answered, the product, its price
+    and stock are on the page with a placeholder for the reviews; then the reviews replace it."""
+    with gated_reviews_subgraph() as (reviews_url, gate), second_router(shop, reviews_url=reviews_url) as url:
+        with page.expect_response(graphql_response_to("Product")) as product_response:
+            page.goto(f"{url}/shop/products/product-1")
+        # The headers are in before the deferred part: the router streams.
+        assert product_response.value.headers["content-type"].startswith("multipart/mixed")
+        product = page.get_by_test_id("product")
+        product.get_by_role("heading", name="The Pragmatic Programmer").wait_for()
+        loading = product.get_by_test_id("reviews-loading")
+        loading.wait_for()
+        assert "Loading reviews…" in loading.inner_text()
+        assert product.get_by_test_id("price").inner_text() == "$42.99"
+        assert product.get_by_test_id("stock").inner_text().startswith("In stock")
+        assert product.get_by_test_id("reviews").count() == 0
+        screenshot(page, tmp_path, "06-reviews-loading")
+
+        gate.set()
+        authors = product.get_by_test_id("reviews").locator(".author")
+        authors.first.wait_for()
+        assert "Alice Liddell" in authors.all_inner_texts()
+        assert loading.count() == 0
+        screenshot(page, tmp_path, "07-reviews-arrived")
+
+
+def test_the_product_page_renders_without_the_reviews_subgraph(
+    shop: Shop, page: Page, tmp_path: Path
+) -> None:
+    """A second router whose reviews subgraph is unreachable: the product page shows everything
+    else and a note where the reviews would be."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        dead = sock.getsockname()[1]  # nothing listens here once the socket is closed
+    with second_router(shop, reviews_url=f"http://127.0.0.1:{dead}/graphql") as url:
+        page.goto(f"{url}/shop/products/product-1")
         product = page.get_by_test_id("product")
         product.get_by_role("heading", name="The Pragmatic Programmer").wait_for()
         note = product.get_by_role("status").filter(has_text="Reviews can't be shown right now")
         note.wait_for()
         assert product.get_by_test_id("price").inner_text() == "$42.99"
         assert product.get_by_test_id("stock").inner_text().startswith("In stock")
-        screenshot(page, tmp_path, "06-reviews-down")
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+        screenshot(page, tmp_path, "08-reviews-down")

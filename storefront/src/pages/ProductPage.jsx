@@ -8,7 +8,8 @@ import { addToCart } from "../store.js";
 import { Stock } from "./ProductList.jsx";
 
 export function ProductPage({ id }) {
-  const [{ data, fetching, error }] = useQuery({ query: ops.Product, variables: { id } });
+  // The reviews are deferred (product.graphql): `hasNext` says they are still on their way.
+  const [{ data, fetching, hasNext, error }] = useQuery({ query: ops.Product, variables: { id } });
   const product = data?.product;
   if (!product) {
     if (fetching) return <p>Loading…</p>;
@@ -52,7 +53,7 @@ export function ProductPage({ id }) {
         )
       )}
       <AddToCart product={product} />
-      <Reviews product={product} error={error} />
+      <Reviews product={product} pending={hasNext || fetching} error={error} />
     </article>
   );
 }
@@ -92,8 +93,18 @@ function AddToCart({ product }) {
   );
 }
 
-function Reviews({ product, error }) {
-  if (!product.reviews && missingAt(error, ["product", "reviews"])) {
+function Reviews({ product, pending, error }) {
+  // Until the deferred part arrives the cache has no `reviews` field at all (undefined); a null
+  // one arrived and failed.
+  if (product.reviews === undefined && pending) {
+    return (
+      <section data-testid="reviews-loading" aria-busy="true">
+        <h2>Reviews</h2>
+        <p className="muted">Loading reviews…</p>
+      </section>
+    );
+  }
+  if (product.reviews == null && missingAt(error, ["product", "reviews"])) {
     return (
       <section>
         <h2>Reviews</h2>
