@@ -12,7 +12,15 @@ from ._cache import LruCache
 from ._cost import COST_ESTIMATED_TOO_EXPENSIVE, CostFormula, DemandControl, compile_cost
 from ._execute import PlanResult, execute_plan
 from ._fetch import FetchObserver, SubgraphClient, SubgraphResponse
-from ._gateway import DEFER_NOT_ACCEPTED, Gateway, Planner, SupergraphView, with_defer
+from ._gateway import (
+    DEFER_NOT_ACCEPTED,
+    Gateway,
+    Planner,
+    SupergraphView,
+    WarmUpOperation,
+    WarmUpReport,
+    with_defer,
+)
 from ._operation import DocumentRule
 from ._policies import Policies
 from ._possible_types import PossibleTypes
@@ -68,6 +76,8 @@ __all__ = [
     "SubgraphUnreachable",
     "SupergraphView",
     "UnknownSubgraph",
+    "WarmUpOperation",
+    "WarmUpReport",
     "client_error",
     "compile_cost",
     "execute_plan",

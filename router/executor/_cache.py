@@ -36,6 +36,15 @@ class LruCache(Generic[K, V]):
         if len(self._entries) > self._maxsize:
             self._entries.popitem(last=False)
 
+    def recent(self, limit: int) -> list[K]:
+        """Up to ``limit`` keys, the most recently used first (a snapshot: reading does not reorder)."""
+        keys: list[K] = []
+        for key in reversed(self._entries):
+            if len(keys) >= limit:
+                break
+            keys.append(key)
+        return keys
+
     def __len__(self) -> int:
         return len(self._entries)
 

@@ -9,8 +9,9 @@ as errors in the response; nothing here raises to the server for a request.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from graphql import (
     ArgumentNode,
@@ -41,7 +42,7 @@ from ._shape import shape_deferred, shape_response
 from .errors import GatewayConfigError
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Hashable, Mapping, Sequence
+    from collections.abc import AsyncIterator, Hashable, Iterable, Mapping, Sequence
 
     import httpx
     from graphql import DocumentNode, GraphQLObjectType, SelectionSetNode
@@ -54,7 +55,7 @@ if TYPE_CHECKING:
     from ._policies import Policies
     from ._retry import RetryPolicy
 
-__all__ = ["DEFER_NOT_ACCEPTED", "Gateway", "Planner", "SupergraphView"]
+__all__ = ["DEFER_NOT_ACCEPTED", "Gateway", "Planner", "SupergraphView", "WarmUpOperation", "WarmUpReport"]
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +107,33 @@ class _PreparedOperation:
 
 
 _EMPTY_PLAN = QueryPlan(node=None)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WarmUpOperation:
+    """An operation to prepare ahead of its requests (see ``Gateway.warm_up``).
+
+    ``access`` says which plan-cache entry to fill: ``anonymous`` the one requests without a token
+    use (and every request when the supergraph has no access requirements), ``unenforced`` the one
+    of callers that authorize themselves (``operation_type``), ``document`` only the parsed and
+    validated document: the plan of a signed-in request depends on its claims, which a warm-up
+    does not have.
+    """
+
+    query: str
+    operation_name: str | None = None
+    override_labels: frozenset[str] = frozenset()
+    access: Literal["anonymous", "unenforced", "document"] = "anonymous"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WarmUpReport:
+    warmed: int = 0
+    invalid: int = 0
+    """Operations that no longer validate or plan against this supergraph (skipped, logged)."""
+    out_of_time: int = 0
+    """Operations not reached before the time bound (their first request plans them)."""
+    seconds: float = 0.0
 
 
 class Gateway:
@@ -453,6 +481,87 @@ class Gateway:
             return None
         return operation.name.value
 
+    def recent_operations(self, limit: int) -> list[WarmUpOperation]:
+        """The operations of the plan cache, most recently used first, as warm-up input for the
+        Gateway of a new supergraph. Call it on the event loop (requests reorder the cache)."""
+        operations: list[WarmUpOperation] = []
+        seen: set[WarmUpOperation] = set()
+        for query, operation_name, labels, auth_key in self._operations.recent(limit):
+            access: Literal["anonymous", "unenforced", "document"] = (
+                "anonymous"
+                if auth_key is None or auth_key == "anonymous"
+                else "unenforced"
+                if auth_key == "unenforced"
+                else "document"
+            )
+            operation = WarmUpOperation(
+                query=query, operation_name=operation_name, override_labels=labels, access=access
+            )
+            if operation not in seen:
+                seen.add(operation)
+                operations.append(operation)
+        return operations
+
+    def warm_up(self, operations: Iterable[WarmUpOperation], *, seconds: float | None = None) -> WarmUpReport:
+        """Parse, validate and plan ``operations`` into this Gateway's caches, so their first
+        requests are cache hits (Apollo Router's query-plan cache warm-up on schema reload).
+
+        Meant for a Gateway no request uses yet (it runs in a worker thread). An operation that
+        does not validate or plan any more is skipped and logged. ``seconds`` bounds the whole
+        warm-up; it is checked between operations (one plan is never interrupted).
+        """
+        started = time.monotonic()
+        deadline = None if seconds is None else started + seconds
+        warmed = invalid = out_of_time = 0
+        for operation in operations:
+            if deadline is not None and time.monotonic() >= deadline:
+                out_of_time += 1
+                continue
+            try:
+                errors = self._warm_one(operation)
+            except Exception:  # a bug in one operation must not stop a reload
+                logger.exception("plan warm-up failed for operation %s", operation.operation_name)
+                invalid += 1
+                continue
+            if errors:
+                invalid += 1
+                logger.info(
+                    "plan warm-up skipped operation %s: %s",
+                    operation.operation_name or "(anonymous)",
+                    errors[0].get("message"),
+                    extra={"operation_name": operation.operation_name, "code": _error_code(errors[0])},
+                )
+            else:
+                warmed += 1
+        return WarmUpReport(
+            warmed=warmed, invalid=invalid, out_of_time=out_of_time, seconds=time.monotonic() - started
+        )
+
+    def _warm_one(self, operation: WarmUpOperation) -> list[dict[str, Any]]:
+        if operation.access == "document":
+            parsed = self._documents.get(operation.query)
+            if parsed is None:
+                parsed = parse_and_validate(self._schema, operation.query, self._document_rules)
+                self._documents.put(operation.query, parsed)
+            return list(parsed.errors) if parsed.document is None else []
+        claims: Claims | Unset | None = None if operation.access == "anonymous" else UNSET
+        prepared = self._prepare(operation.query, operation.operation_name, operation.override_labels, claims)
+        return prepared if isinstance(prepared, list) else []
+
+    def cached_plan(
+        self, query: str, operation_name: str | None = None, *, claims: Claims | Unset | None = None
+    ) -> QueryPlan | None:
+        """The cached plan a request with ``claims`` would use, without planning (None: a miss)."""
+        auth_key = (
+            None
+            if not self._authorization.enabled
+            else "unenforced"
+            if isinstance(claims, Unset)
+            else self._authorization.auth_key(claims)
+        )
+        prepared = self._operations.get((query, operation_name, frozenset(), auth_key))
+        return None if prepared is None else prepared.plan
+
     @property
     def subgraph_urls(self) -> Mapping[str, str]:
         """Subgraph name -> the URL fetches are sent to."""
@@ -573,6 +682,11 @@ class Gateway:
 
 
 DEFER_NOT_ACCEPTED = "DEFER_NOT_ACCEPTED"
+
+
+def _error_code(error: Mapping[str, Any]) -> str | None:
+    extensions = error.get("extensions")
+    return extensions.get("code") if isinstance(extensions, dict) else None
 
 
 def with_defer(schema: GraphQLSchema) -> GraphQLSchema:

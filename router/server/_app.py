@@ -39,6 +39,7 @@ from router.executor import (
     Policies,
     PooledTransport,
     RetryPolicy,
+    WarmUpOperation,
 )
 from router.supergraph import Supergraph, SupergraphError, load_supergraph
 
@@ -59,7 +60,14 @@ from ._http import (
 )
 from ._limits import Limits, document_too_large
 from ._metrics import CONTENT_TYPE_LATEST, RouterMetrics
-from ._persisted import MemoryQueryStore, PersistedQueries, PersistedQueryStore, RedisQueryStore
+from ._persisted import (
+    ManifestError,
+    MemoryQueryStore,
+    PersistedQueries,
+    PersistedQueryManifest,
+    PersistedQueryStore,
+    RedisQueryStore,
+)
 from ._rate_limit import (
     MemoryRateLimiter,
     RateLimiter,
@@ -68,7 +76,16 @@ from ._rate_limit import (
     client_key,
     too_many_requests_response,
 )
-from ._reload import FileSource, Runtime, SourceError, SupergraphReloader, SupergraphSource, UrlSource
+from ._reload import (
+    FileSource,
+    ManifestReloader,
+    PlanWarmUp,
+    Runtime,
+    SourceError,
+    SupergraphReloader,
+    SupergraphSource,
+    UrlSource,
+)
 from ._response_cache import MemoryResponseCache, PublicResponseCache, RedisResponseCache, ResponseCache
 from ._security_headers import SecurityHeadersMiddleware
 from ._settings import RouterSettings
@@ -159,6 +176,7 @@ def create_app(
     except ValueError as exc:
         raise StartupError(str(exc)) from exc
     demand_control = _demand_control(settings, metrics)
+    manifest = _manifest(settings)
 
     def build_gateway(
         http: httpx.AsyncClient, loaded: Supergraph, transport: httpx.AsyncBaseTransport | None = None
@@ -234,13 +252,6 @@ def create_app(
             app.state.probe = SubgraphProbe(
                 http, timeout=settings.ready_probe_timeout_seconds, cache_seconds=settings.ready_cache_seconds
             )
-            app.state.reloader = (
-                SupergraphReloader(
-                    source, runtime, lambda text: build_gateway(http, load_supergraph(text), transport)
-                )
-                if source is not None
-                else None
-            )
             store: PersistedQueryStore | None = None
             if settings.apq:
                 store = (
@@ -252,16 +263,68 @@ def create_app(
                     if settings.apq_redis_url
                     else MemoryQueryStore(settings.apq_cache_size)
                 )
-            app.state.persisted = PersistedQueries(store)
-            poller = (
-                asyncio.create_task(app.state.reloader.run(settings.supergraph_poll_seconds))
-                if app.state.reloader is not None and settings.supergraph_poll_seconds > 0
+            persisted = PersistedQueries(
+                store,
+                manifest=manifest,
+                safelist=settings.persisted_queries_safelist,
+                require_id=settings.persisted_queries_require_id,
+                on_unknown=metrics.unknown_operation if metrics is not None else None,
+            )
+            app.state.persisted = persisted
+
+            def manifest_operations() -> list[WarmUpOperation]:
+                current = persisted.manifest
+                if current is None:
+                    return []
+                return [
+                    WarmUpOperation(query=document.body, operation_name=document.name)
+                    for document in current.documents.values()
+                ]
+
+            warm_up = PlanWarmUp(
+                count=min(settings.plan_warmup_count, settings.plan_cache_size),
+                seconds=settings.plan_warmup_seconds,
+                pinned=manifest_operations,
+                observer=(
+                    (
+                        lambda report: metrics.plan_warmed_up(
+                            report.seconds,
+                            warmed=report.warmed,
+                            invalid=report.invalid,
+                            out_of_time=report.out_of_time,
+                        )
+                    )
+                    if metrics is not None
+                    else None
+                ),
+            )
+            if manifest is not None:
+                # The trusted documents are known before any request: plan them at start-up too.
+                await asyncio.to_thread(warm_up.run, gateway, manifest_operations())
+            app.state.reloader = (
+                SupergraphReloader(
+                    source,
+                    runtime,
+                    lambda text: build_gateway(http, load_supergraph(text), transport),
+                    warm_up=warm_up,
+                )
+                if source is not None
                 else None
             )
+            app.state.manifest_reloader = None
+            if settings.persisted_queries_manifest is not None:
+                app.state.manifest_reloader = ManifestReloader(settings.persisted_queries_manifest, persisted)
+                await app.state.manifest_reloader.prime()
+            pollers = []
+            if settings.supergraph_poll_seconds > 0:
+                # The manifest is polled on the supergraph's interval: both change with a deploy.
+                for reloader in (app.state.reloader, app.state.manifest_reloader):
+                    if reloader is not None:
+                        pollers.append(asyncio.create_task(reloader.run(settings.supergraph_poll_seconds)))
             try:
                 yield
             finally:
-                if poller is not None:
+                for poller in pollers:
                     poller.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await poller
@@ -319,7 +382,7 @@ def create_app(
             ):
                 return _graphql_errors([too_large], media_type, record)
             persisted: PersistedQueries = request.app.state.persisted
-            query = await persisted.resolve(params.query, params.extensions)
+            query = await persisted.resolve(params.query, params.extensions, params.document_id)
             if isinstance(query, dict):
                 return _graphql_errors([query], media_type, record)
             if request.method == "GET" and gateway.operation_type(query, params.operation_name) not in (
@@ -480,6 +543,21 @@ def _demand_control(settings: RouterSettings, metrics: RouterMetrics | None) -> 
         list_size=settings.demand_control_list_size,
         observer=metrics.cost_estimated if metrics is not None else None,
     )
+
+
+def _manifest(settings: RouterSettings) -> PersistedQueryManifest | None:
+    """The trusted documents, read at start-up; a safelist without them is a set-up mistake."""
+    if settings.persisted_queries_manifest is None:
+        if settings.persisted_queries_safelist != "off" or settings.persisted_queries_require_id:
+            raise StartupError(
+                "ROUTER_PERSISTED_QUERIES_SAFELIST / ROUTER_PERSISTED_QUERIES_REQUIRE_ID need "
+                "ROUTER_PERSISTED_QUERIES_MANIFEST (the path of an Apollo persisted query manifest)"
+            )
+        return None
+    try:
+        return PersistedQueryManifest.load(settings.persisted_queries_manifest)
+    except ManifestError as exc:
+        raise StartupError(f"{exc} (ROUTER_PERSISTED_QUERIES_MANIFEST)") from exc
 
 
 def _response_cache(settings: RouterSettings, metrics: RouterMetrics | None) -> PublicResponseCache | None:

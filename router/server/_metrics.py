@@ -98,6 +98,24 @@ class RouterMetrics(FetchObserver):
         self.response_cache_misses = Counter(
             "router_response_cache_misses", "Cacheable public queries not in the response cache.", registry=r
         )
+        self.unknown_operations = Counter(
+            "router_unknown_operations",
+            "Documents sent as text that the persisted query manifest lacks, by outcome (ran, rejected).",
+            ["outcome"],
+            registry=r,
+        )
+        self.plan_warmup_duration = Histogram(
+            "router_plan_warmup_duration_seconds",
+            "Time spent re-planning cached operations on a new supergraph before swapping it in.",
+            buckets=_LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.plan_warmup_operations = Counter(
+            "router_plan_warmup_operations",
+            "Operations considered by plan warm-up, by outcome (warmed, invalid, out_of_time).",
+            ["outcome"],
+            registry=r,
+        )
         self._cache_lookups = [0, 0]  # hits, misses: the ratio below without reading counter internals
         Gauge(
             "router_response_cache_hit_ratio",
@@ -127,6 +145,15 @@ class RouterMetrics(FetchObserver):
     def cost_estimated(self, cost: int, operation_name: str | None) -> None:
         """Demand control's observer: one estimate per operation the router ran or rejected."""
         self.estimated_cost.labels(self.operation_label(operation_name, valid=True)).observe(cost)
+
+    def unknown_operation(self, rejected: bool) -> None:
+        self.unknown_operations.labels("rejected" if rejected else "ran").inc()
+
+    def plan_warmed_up(self, seconds: float, *, warmed: int, invalid: int, out_of_time: int) -> None:
+        self.plan_warmup_duration.observe(seconds)
+        for outcome, count in (("warmed", warmed), ("invalid", invalid), ("out_of_time", out_of_time)):
+            if count:
+                self.plan_warmup_operations.labels(outcome).inc(count)
 
     def response_cache_lookup(self, *, hit: bool) -> None:
         (self.response_cache_hits if hit else self.response_cache_misses).inc()

@@ -90,6 +90,25 @@ class RouterSettings(BaseSettings):
     apq_redis_url: str | None = None
     apq_ttl_seconds: int = Field(default=86_400, gt=0)
 
+    # --- trusted documents (Apollo persisted query manifest; see _persisted.py) ------------------
+    #: An Apollo-format manifest (``apollo-persisted-query-manifest``, version 1): its operations
+    #: can be sent by id alone; re-read when the file changes (with ``supergraph_poll_seconds``).
+    persisted_queries_manifest: Path | None = None
+    #: What happens to a document sent as text that the manifest lacks (exact text match): ``off``
+    #: runs it, ``log`` runs it and logs/counts it (``router_unknown_operations_total``), ``enforce``
+    #: refuses it with QUERY_NOT_IN_SAFELIST. Needs the manifest.
+    persisted_queries_safelist: Literal["off", "log", "enforce"] = "off"
+    #: Refuse every document sent as text, listed or not (PERSISTED_QUERY_ID_REQUIRED).
+    persisted_queries_require_id: bool = False
+
+    # --- plan cache warm-up on supergraph reload --------------------------------------------------
+    #: The most recently used operations of the old plan cache re-planned on the new supergraph
+    #: before it is swapped in (manifest operations too); 0 turns warming from traffic off.
+    plan_warmup_count: int = Field(default=100, ge=0)
+    #: Upper bound on warm-up time (0: no warm-up); what is not planned by then is planned by its
+    #: first request. Manifest operations are also warmed at start-up, within the same bound.
+    plan_warmup_seconds: float = Field(default=10.0, ge=0)
+
     # --- caches, health, observability ---------------------------------------------------------
     plan_cache_size: int = Field(default=1000, gt=0)
     #: Cache whole responses of public queries (anonymous, no errors; see _response_cache.py);
