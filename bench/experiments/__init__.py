@@ -8,6 +8,7 @@ from __future__ import annotations
 
 EXPERIMENTS = {
     "client-path": "bench.experiments.client_path",
+    "executor-before": "bench.experiments.executor_before",
     "raw-transport": "bench.experiments.raw_transport",
 }
 

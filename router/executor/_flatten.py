@@ -77,10 +77,10 @@ _FRAGMENT_PREFIX = "... on "
 
 def collect_positions(data: dict[str, Any], path: tuple[str, ...], possible: PossibleTypes) -> list[Position]:
     """Every object the Flatten ``path`` reaches in ``data``, in response order."""
-    segments = [_compile(segment, possible) for segment in path]
-    out: list[Position] = []
-    _walk(data, None, segments, 0, out)
-    return out
+    segments: tuple[_Segment, ...] = possible.compiled(
+        (_PATH, path), lambda: tuple(_compile(segment, possible) for segment in path)
+    )
+    return _walk(data, segments)
 
 
 def collect_representations(
@@ -90,23 +90,32 @@ def collect_representations(
 
     An object lacking a field ``requires`` selects (e.g. an earlier fetch failed) sends nothing.
     """
+    requires = fetch.requires
+    # Keyed by identity: the memo holds ``requires``, so its id names no other object meanwhile.
+    program: _Program = possible.compiled(
+        (_REQUIRES, id(requires)), lambda: (requires, _compile_selections(requires, possible))
+    )[1]
+    rewrites = fetch.input_rewrites
     index: dict[bytes, int] = {}
     encoded: list[bytes] = []
     groups: list[list[Position]] = []
+    dumps = orjson.dumps
+    sort_keys = orjson.OPT_SORT_KEYS
     for position in collect_positions(data, path, possible):
-        representation = _project(position.target, fetch.requires, possible)
-        if representation is None:
+        representation: dict[str, Any] = {}
+        if not _project_into(position.target, program, representation):
             continue
-        if fetch.input_rewrites:
-            apply_rewrites(representation, fetch.input_rewrites, possible)
+        if rewrites:
+            apply_rewrites(representation, rewrites, possible)
         # Sorted keys make the encoding a value identity, so it serves as the dedup key too.
-        key = orjson.dumps(representation, option=orjson.OPT_SORT_KEYS)
+        key = dumps(representation, option=sort_keys)
         slot = index.get(key)
         if slot is None:
             index[key] = slot = len(encoded)
             encoded.append(key)
-            groups.append([])
-        groups[slot].append(position)
+            groups.append([position])
+        else:
+            groups[slot].append(position)
     return Representations(encoded=encoded, positions=groups)
 
 
@@ -122,6 +131,8 @@ def path_prefix(path: tuple[str, ...]) -> list[str | int] | None:
 
 # A compiled segment: "@", a response key as ("key", name), or a type filter as a frozenset of names.
 _Segment = str | tuple[str, str] | frozenset[str]
+_PATH = "flatten-path"
+_REQUIRES = "requires"
 
 
 def _compile(segment: str, possible: PossibleTypes) -> _Segment:
@@ -137,88 +148,127 @@ def _compile(segment: str, possible: PossibleTypes) -> _Segment:
     return ("key", segment)
 
 
-def _walk(
-    value: Any,
-    path: Path,
-    segments: list[_Segment],
-    index: int,
-    out: list[Position],
-    parent: dict[str, Any] | list[Any] | None = None,
-    key: str | int = "",
-) -> None:
-    while True:
-        if isinstance(value, list):
-            # Lists fan out even where the plan has no "@" (lists of lists need one "@" per level
-            # in the plan; being lenient costs nothing and never selects a wrong object).
-            if index < len(segments) and segments[index] == _EACH:
-                index += 1
-            for item_index, item in enumerate(value):
-                _walk(item, (path, item_index), segments, index, out, value, item_index)
-            return
-        if not isinstance(value, dict):
-            return  # null ends the branch; a scalar where an object belongs has nothing to merge into
-        if index == len(segments):
-            out.append(Position(value, path, parent, key))
-            return
-        segment = segments[index]
-        index += 1
-        if isinstance(segment, frozenset):
-            if value.get("__typename") not in segment:
-                return
+# One object on the way: (value, its path, the container holding it, its key there).
+_State = tuple[Any, Path, "dict[str, Any] | list[Any] | None", "str | int"]
+
+
+def _walk(data: dict[str, Any], segments: tuple[_Segment, ...]) -> list[Position]:
+    """The objects at the end of ``segments``, walking one segment at a time over all branches.
+
+    Level by level rather than recursively (one Python call per list item was most of the cost):
+    each level keeps response order, so the last one is in response order too. A ``null`` ends a
+    branch; so does a scalar where an object belongs, or ``@`` on an object (the data does not have
+    the shape the plan expects). Lists fan out even where the plan has no ``@`` (lists of lists
+    need one ``@`` per level in the plan; being lenient costs nothing and never selects a wrong
+    object).
+    """
+    level: list[_State] = [(data, None, None, "")]
+    for segment in segments:
+        following: list[_State] = []
+        append = following.append
+        if segment is _EACH:
+            for value, path, _parent, _key in level:
+                if isinstance(value, list):
+                    for item_index, item in enumerate(value):
+                        append((item, (path, item_index), value, item_index))
         elif isinstance(segment, tuple):
-            parent, key = value, segment[1]
-            value = value.get(key)
-            path = (path, key)
-        else:  # "@" on an object: the data does not have the shape the plan expects
-            return
+            name = segment[1]
+            for state in level:
+                value = state[0]
+                if isinstance(value, dict):
+                    append((value.get(name), (state[1], name), value, name))
+                elif isinstance(value, list):
+                    _fan_out(state, segment, following)
+        else:
+            for state in level:
+                value = state[0]
+                if isinstance(value, dict):
+                    if value.get("__typename") in segment:
+                        append(state)
+                elif isinstance(value, list):
+                    _fan_out(state, segment, following)
+        level = following
+    out: list[Position] = []
+    for state in level:
+        value = state[0]
+        if isinstance(value, dict):
+            out.append(Position(value, state[1], state[2], state[3]))
+        elif isinstance(value, list):
+            _fan_out(state, None, out)
+    return out
 
 
-def _project(
-    obj: dict[str, Any], selections: tuple[Selection, ...], possible: PossibleTypes
-) -> dict[str, Any] | None:
-    out: dict[str, Any] = {}
-    return out if _project_into(obj, selections, possible, out) else None
+def _fan_out(state: _State, segment: _Segment | None, out: list[Any]) -> None:
+    """A list where the plan has no ``@``: apply ``segment`` to each item (None: the end of the
+    path, each object is a position); nested lists fan out too."""
+    items, path = state[0], state[1]
+    for item_index, item in enumerate(items):
+        item_path = (path, item_index)
+        if isinstance(item, list):
+            _fan_out((item, item_path, items, item_index), segment, out)
+        elif not isinstance(item, dict):
+            continue
+        elif segment is None:
+            out.append(Position(item, item_path, items, item_index))
+        elif isinstance(segment, tuple):
+            out.append((item.get(segment[1]), (item_path, segment[1]), item, segment[1]))
+        elif isinstance(segment, frozenset) and item.get("__typename") in segment:
+            out.append((item, item_path, items, item_index))
 
 
-def _project_into(
-    obj: dict[str, Any], selections: tuple[Selection, ...], possible: PossibleTypes, out: dict[str, Any]
-) -> bool:
+# A compiled ``requires`` selection: per field (response key, name, sub-program or None), per
+# inline fragment (the ``__typename``s it applies to, "", its program). Built once per selection.
+_Program = tuple[tuple[str | frozenset[str], str, "_Program | None"], ...]
+
+
+def _compile_selections(selections: tuple[Selection, ...], possible: PossibleTypes) -> _Program:
+    program: list[tuple[str | frozenset[str], str, _Program | None]] = []
+    for selection in selections:
+        if isinstance(selection, FieldSelection):
+            sub = _compile_selections(selection.selections, possible) if selection.selections else None
+            program.append((selection.response_key, selection.name, sub))
+        else:
+            names = possible.names(selection.type_condition)
+            program.append((names, "", _compile_selections(selection.selections, possible)))
+    return tuple(program)
+
+
+def _project_into(obj: dict[str, Any], program: _Program, out: dict[str, Any]) -> bool:
     """Copy the selected fields of ``obj`` into ``out``; False when a selected field is missing.
 
     A field is read at its response key (alias or name) and written under its name: the
     representation is read by the subgraph, which knows fields by name.
     """
-    for selection in selections:
-        if isinstance(selection, FieldSelection):
-            key = selection.response_key
-            if key not in obj:
+    for key, name, sub in program:
+        if type(key) is frozenset:
+            typename = obj.get("__typename")
+            if isinstance(typename, str) and typename in key and not _project_into(obj, sub, out):  # type: ignore[arg-type]
                 return False
-            value = obj[key]
-            if selection.selections and value is not None:
-                value = _project_value(value, selection.selections, possible)
-                if value is _MISSING:
-                    return False
-            out[selection.name] = value
-        elif possible.matches(obj.get("__typename"), selection.type_condition) and not _project_into(
-            obj, selection.selections, possible, out
-        ):
+            continue
+        value = obj.get(key, _MISSING)  # type: ignore[arg-type]
+        if value is _MISSING:
             return False
+        if sub is not None and value is not None:
+            value = _project_value(value, sub)
+            if value is _MISSING:
+                return False
+        out[name] = value
     return True
 
 
 _MISSING: Any = object()
 
 
-def _project_value(value: Any, selections: tuple[Selection, ...], possible: PossibleTypes) -> Any:
+def _project_value(value: Any, program: _Program) -> Any:
     if isinstance(value, list):
         items = []
         for item in value:
-            projected = item if item is None else _project_value(item, selections, possible)
+            projected = item if item is None else _project_value(item, program)
             if projected is _MISSING:
                 return _MISSING
             items.append(projected)
         return items
     if isinstance(value, dict):
-        projected_obj = _project(value, selections, possible)
-        return _MISSING if projected_obj is None else projected_obj
+        projected_obj: dict[str, Any] = {}
+        return projected_obj if _project_into(value, program, projected_obj) else _MISSING
     return value

@@ -8,14 +8,18 @@ interface or union matches its possible types; any name also matches itself (an
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from graphql import GraphQLObjectType, is_abstract_type
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Hashable
+
     from graphql import GraphQLSchema
 
 __all__ = ["PossibleTypes"]
+
+_COMPILED_SIZE = 4096
 
 
 class PossibleTypes:
@@ -24,6 +28,7 @@ class PossibleTypes:
     def __init__(self, schema: GraphQLSchema) -> None:
         self._schema = schema
         self._names: dict[str, frozenset[str]] = {}
+        self._compiled: dict[Hashable, Any] = {}
 
     @property
     def schema(self) -> GraphQLSchema:
@@ -41,6 +46,17 @@ class PossibleTypes:
                 names = frozenset((condition,))
             self._names[condition] = names
         return names
+
+    def compiled(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        """``build()`` memoised under ``key``: per-schema compiled forms of plan parts (a Flatten
+        path's walker, a ``requires`` projection), so each request runs them instead of
+        re-interpreting the plan. Bounded: cleared when full (plans are cached, keys repeat)."""
+        found = self._compiled.get(key)
+        if found is None:
+            if len(self._compiled) >= _COMPILED_SIZE:
+                self._compiled.clear()
+            found = self._compiled[key] = build()
+        return found
 
     def is_object_type(self, name: object) -> bool:
         """Whether ``name`` is a concrete (object) type of the schema."""

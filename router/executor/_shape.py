@@ -32,7 +32,6 @@ from graphql import (
     InlineFragmentNode,
     VariableNode,
 )
-from graphql.pyutils import Path
 
 from ._response_errors import ErrorCode, client_error
 
@@ -52,6 +51,11 @@ if TYPE_CHECKING:
     from ._possible_types import PossibleTypes
 
 __all__ = ["is_deferred", "shape_deferred", "shape_response"]
+
+# A response path as a linked list of (previous, key) pairs: one small tuple per step; the list
+# form is built only for an error (graphql-core's NamedTuple ``Path`` per field and list item was
+# a tenth of shaping's cost on the deep benchmark query).
+Path = tuple["Path", str | int] | None
 
 _META_FIELDS = frozenset(("__schema", "__type"))
 
@@ -121,7 +125,7 @@ def shape_deferred(
     )
     shaper.defer = True
     runtime: GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType = parent_type
-    fields: list[_Collected] | None
+    fields: list[_Field] | None
     if isinstance(parent_type, GraphQLObjectType):
         fields = shaper.collect(parent_type, selection_set, (selection_set,))
     else:
@@ -135,9 +139,9 @@ def shape_deferred(
             fields = shaper.collect_static(parent_type, selection_set, (selection_set,))
     if not fields:
         return False, None
-    at: Path | None = None
+    at: Path = None
     for key in path:
-        at = Path(at, key, None)
+        at = (at, key)
     try:
         return True, shaper.complete_object(runtime, fields, data, at)
     except _Bubble:
@@ -167,9 +171,30 @@ class _Bubble(Exception):
 
 _INVALID: Any = object()
 
-# One collected field: response key, field name, its nodes (merged sub-selections), definition,
-# and for a leaf field the check of its value (the fast path: most values in a response are leaves).
-_Collected = tuple[str, str, list[FieldNode], "GraphQLField | None", "Callable[[Any], Any] | None"]
+
+class _Field:
+    """One collected field: response key, field name, its nodes (merged sub-selections), definition,
+    and for a leaf field the check of its value (the fast path: most values in a response are
+    leaves). Sub-selections are collected once per runtime type and kept here, so every object and
+    list item below this field reuses them."""
+
+    __slots__ = ("children", "definition", "key", "leaf", "name", "nodes", "selection_sets")
+
+    def __init__(
+        self,
+        key: str,
+        name: str,
+        nodes: list[FieldNode],
+        definition: GraphQLField | None,
+        leaf: Callable[[Any], Any] | None,
+    ) -> None:
+        self.key = key
+        self.name = name
+        self.nodes = nodes
+        self.definition = definition
+        self.leaf = leaf
+        self.selection_sets = [node.selection_set for node in nodes if node.selection_set]
+        self.children: dict[str, list[_Field]] = {}
 
 
 class _Shaper:
@@ -191,8 +216,8 @@ class _Shaper:
         self._variables = variables
         self._errors = errors
         # Selections repeat for every item of a list: collect once per (selection, runtime type).
-        self._collected: dict[tuple[int, str], list[_Collected]] = {}
-        self._collected_static: dict[tuple[int, str], list[_Collected] | None] = {}
+        self._collected: dict[tuple[int, str], list[_Field]] = {}
+        self._collected_static: dict[tuple[int, str], list[_Field] | None] = {}
         # A null is explained when an error or failed fetch sits at, under, or above its path.
         self._explained_exact: set[tuple[str | int, ...]] = set()
         self._explained_prefixes: set[tuple[str | int, ...]] = set()
@@ -207,7 +232,7 @@ class _Shaper:
 
     def collect(
         self, type_: GraphQLObjectType, key: object, selection_sets: Iterable[SelectionSetNode]
-    ) -> list[_Collected]:
+    ) -> list[_Field]:
         """The fields of ``selection_sets`` for objects of ``type_``, grouped by response key."""
         cache_key = (id(key), type_.name)
         collected = self._collected.get(cache_key)
@@ -221,7 +246,7 @@ class _Shaper:
         abstract: GraphQLInterfaceType | GraphQLUnionType,
         key: object,
         selection_sets: Iterable[SelectionSetNode],
-    ) -> list[_Collected] | None:
+    ) -> list[_Field] | None:
         """The fields for an object whose concrete type the data does not name, or None when
         the client asked for that name (``__typename``).
 
@@ -234,25 +259,25 @@ class _Shaper:
         cache_key = (id(key), "?" + abstract.name)
         if cache_key in self._collected_static:
             return self._collected_static[cache_key]
-        collected: list[_Collected] | None = self._collect(abstract, selection_sets)
-        if collected is not None and any(entry[1] == "__typename" for entry in collected):
+        collected: list[_Field] | None = self._collect(abstract, selection_sets)
+        if collected is not None and any(entry.name == "__typename" for entry in collected):
             collected = None
         self._collected_static[cache_key] = collected
         return collected
 
     def _collect(
         self, type_: GraphQLCompositeType, selection_sets: Iterable[SelectionSetNode]
-    ) -> list[_Collected]:
+    ) -> list[_Field]:
         grouped: dict[str, list[FieldNode]] = {}
         visited: set[str] = set()
         for selection_set in selection_sets:
             self._collect_into(type_, selection_set, grouped, visited)
         fields = {} if isinstance(type_, GraphQLUnionType) else type_.fields
-        collected: list[_Collected] = []
+        collected: list[_Field] = []
         for response_key, nodes in grouped.items():
             definition = fields.get(nodes[0].name.value)
             leaf = _leaf_check(definition.type) if definition is not None else None
-            collected.append((response_key, nodes[0].name.value, nodes, definition, leaf))
+            collected.append(_Field(response_key, nodes[0].name.value, nodes, definition, leaf))
         return collected
 
     def _collect_into(
@@ -322,95 +347,96 @@ class _Shaper:
     def complete_object(
         self,
         type_: GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType,
-        fields: list[_Collected],
+        fields: list[_Field],
         source: dict[str, Any],
-        path: Path | None,
+        path: Path,
         meta: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        for response_key, name, nodes, definition, leaf in fields:
+        for field in fields:
+            key = field.key
+            leaf = field.leaf
             if leaf is not None:
-                value = source.get(response_key)
+                value = source.get(key)
                 if value is not None:
                     checked = leaf(value)
                     if checked is not _INVALID:
-                        result[response_key] = checked
+                        result[key] = checked
                         continue
-            if name == "__typename":
+            definition = field.definition
+            if field.name == "__typename":
                 # The runtime type, not the data's: an @interfaceObject subgraph answers the interface.
-                result[response_key] = type_.name
+                result[key] = type_.name
             elif definition is None:
-                if name in _META_FIELDS and meta is not None:
-                    result[response_key] = meta.get(response_key)
+                if field.name in _META_FIELDS and meta is not None:
+                    result[key] = meta.get(key)
             else:
-                result[response_key] = self._complete(
-                    definition.type,
-                    source.get(response_key),
-                    nodes,
-                    Path(path, response_key, type_.name),
-                    type_,
-                )
+                result[key] = self._complete(definition.type, source.get(key), field, (path, key), type_)
         return result
 
     def _complete(
         self,
         type_: GraphQLOutputType,
         value: Any,
-        nodes: list[FieldNode],
+        field: _Field,
         path: Path,
         parent: GraphQLCompositeType,
     ) -> Any:
         """Complete ``value``; raise ``_Bubble`` when it ends up null in a non-null position."""
         if isinstance(type_, GraphQLNonNull):
-            result = self._complete_nullable(type_.of_type, value, nodes, path, parent)
+            result = self._complete_nullable(type_.of_type, value, field, path, parent)
             if result is None:
                 if not self._is_explained(path):
                     self._error(
-                        f"Cannot return null for non-nullable field {parent.name}.{nodes[0].name.value}.",
+                        f"Cannot return null for non-nullable field {parent.name}.{field.name}.",
                         path,
-                        nodes,
+                        field.nodes,
                     )
                 raise _Bubble
             return result
-        return self._complete_nullable(type_, value, nodes, path, parent)
+        return self._complete_nullable(type_, value, field, path, parent)
 
     def _complete_nullable(
         self,
         type_: GraphQLOutputType,
         value: Any,
-        nodes: list[FieldNode],
+        field: _Field,
         path: Path,
         parent: GraphQLCompositeType,
     ) -> Any:
         if value is None:
             return None
         try:
-            if isinstance(type_, GraphQLScalarType):
-                checked = _SCALARS.get(type_.name, _custom_scalar)(value)
-            elif isinstance(type_, GraphQLEnumType):
-                checked = value if type(value) is str and value in type_.values else _INVALID
+            if isinstance(type_, GraphQLObjectType):
+                if not isinstance(value, dict):
+                    checked = _INVALID
+                else:
+                    fields = field.children.get(type_.name)
+                    if fields is None:
+                        fields = field.children[type_.name] = self._collect(type_, field.selection_sets)
+                    return self.complete_object(type_, fields, value, path)
             elif isinstance(type_, GraphQLList):
                 if not isinstance(value, list):
                     checked = _INVALID
                 else:
                     item_type = type_.of_type
+                    complete = self._complete
                     return [
-                        self._complete(item_type, item, nodes, Path(path, index, None), parent)
+                        complete(item_type, item, field, (path, index), parent)
                         for index, item in enumerate(value)
                     ]
+            elif isinstance(type_, GraphQLScalarType):
+                checked = _SCALARS.get(type_.name, _custom_scalar)(value)
+            elif isinstance(type_, GraphQLEnumType):
+                checked = value if type(value) is str and value in type_.values else _INVALID
             elif not isinstance(value, dict):
                 checked = _INVALID
             else:
-                selection_sets = [node.selection_set for node in nodes if node.selection_set]
-                if isinstance(type_, GraphQLObjectType):
-                    return self.complete_object(
-                        type_, self.collect(type_, nodes, selection_sets), value, path
-                    )
-                return self._complete_abstract(type_, value, nodes, selection_sets, path, parent)  # type: ignore[arg-type]
+                return self._complete_abstract(type_, value, field, path, parent)  # type: ignore[arg-type]
         except _Bubble:
             return None
         if checked is _INVALID:
-            self._invalid_value(str(type_), value, nodes, path, parent)
+            self._invalid_value(str(type_), value, field, path, parent)
             return None
         return checked
 
@@ -418,8 +444,7 @@ class _Shaper:
         self,
         abstract: GraphQLInterfaceType | GraphQLUnionType,
         value: dict[str, Any],
-        nodes: list[FieldNode],
-        selection_sets: list[SelectionSetNode],
+        field: _Field,
         path: Path,
         parent: GraphQLCompositeType,
     ) -> dict[str, Any] | None:
@@ -427,16 +452,19 @@ class _Shaper:
         typename = value.get("__typename")
         runtime = self._schema.get_type(typename) if isinstance(typename, str) else None
         if isinstance(runtime, GraphQLObjectType) and self._schema.is_sub_type(abstract, runtime):
-            return self.complete_object(runtime, self.collect(runtime, nodes, selection_sets), value, path)
+            fields = field.children.get(runtime.name)
+            if fields is None:
+                fields = field.children[runtime.name] = self._collect(runtime, field.selection_sets)
+            return self.complete_object(runtime, fields, value, path)
         if typename is None or typename == abstract.name:
-            fields = self.collect_static(abstract, nodes, selection_sets)
-            if fields is not None:
-                return self.complete_object(abstract, fields, value, path)
+            static = self.collect_static(abstract, field, field.selection_sets)
+            if static is not None:
+                return self.complete_object(abstract, static, value, path)
         self._error(
-            f"Field '{parent.name}.{nodes[0].name.value}' returned an object whose __typename "
+            f"Field '{parent.name}.{field.name}' returned an object whose __typename "
             f"{_preview(typename)} is not a possible type of '{abstract.name}'.",
             path,
-            nodes,
+            field.nodes,
             code=ErrorCode.INVALID_SUBGRAPH_RESPONSE,
         )
         return None
@@ -447,20 +475,19 @@ class _Shaper:
         self,
         type_name: str,
         value: Any,
-        nodes: list[FieldNode],
+        field: _Field,
         path: Path,
         parent: GraphQLCompositeType,
     ) -> None:
         self._error(
-            f"Field '{parent.name}.{nodes[0].name.value}' returned an invalid {type_name} value: "
-            f"{_preview(value)}.",
+            f"Field '{parent.name}.{field.name}' returned an invalid {type_name} value: {_preview(value)}.",
             path,
-            nodes,
+            field.nodes,
             code=ErrorCode.INVALID_SUBGRAPH_RESPONSE,
         )
 
     def _error(self, message: str, path: Path, nodes: list[FieldNode], *, code: str | None = None) -> None:
-        path_list = path.as_list()
+        path_list = _path_list(path)
         self._explain(tuple(path_list))
         self._errors.append(client_error(message, code=code, path=path_list, locations=_locations(nodes)))
 
@@ -472,10 +499,19 @@ class _Shaper:
     def _is_explained(self, path: Path) -> bool:
         if not self._explained_exact:
             return False
-        keys = tuple(path.as_list())
+        keys = tuple(_path_list(path))
         if keys in self._explained_prefixes:
             return True
         return any(keys[:end] in self._explained_exact for end in range(len(keys)))
+
+
+def _path_list(path: Path) -> list[str | int]:
+    keys: list[str | int] = []
+    while path is not None:
+        path, key = path
+        keys.append(key)
+    keys.reverse()
+    return keys
 
 
 def _locations(nodes: list[FieldNode]) -> list[dict[str, int]] | None:
@@ -577,24 +613,25 @@ class _DenyingShaper(_Shaper):
 
     def _collect(
         self, type_: GraphQLCompositeType, selection_sets: Iterable[SelectionSetNode]
-    ) -> list[_Collected]:
+    ) -> list[_Field]:
         # A denied leaf must take the slow path through ``_complete`` (where its error is added),
         # even if another, allowed selection of the same response key fetched a value.
-        return [
-            (key, name, nodes, definition, None if self._denial(nodes) is not None else leaf)
-            for key, name, nodes, definition, leaf in super()._collect(type_, selection_sets)
-        ]
+        collected = super()._collect(type_, selection_sets)
+        for field in collected:
+            if self._denial(field.nodes) is not None:
+                field.leaf = None
+        return collected
 
     def _complete(
         self,
         type_: GraphQLOutputType,
         value: Any,
-        nodes: list[FieldNode],
+        field: _Field,
         path: Path,
         parent: GraphQLCompositeType,
     ) -> Any:
-        message = self._denial(nodes)
+        message = self._denial(field.nodes)
         if message is not None:
-            self._error(message, path, nodes, code=ErrorCode.UNAUTHORIZED)
+            self._error(message, path, field.nodes, code=ErrorCode.UNAUTHORIZED)
             value = None
-        return super()._complete(type_, value, nodes, path, parent)
+        return super()._complete(type_, value, field, path, parent)
