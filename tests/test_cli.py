@@ -182,7 +182,9 @@ def test_relay_without_rabbitmq_configured_says_what_to_set(tmp_path: Path) -> N
 
 def test_plan_prints_the_plan_of_a_deferred_operation() -> None:
     query = '{ product(id: "product-1") { name ... @defer(label: "stock") { inStock } } }'
-    result = subprocess.run([*SUPERGRAPH, "plan", query], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    result = subprocess.run(
+        [*SUPERGRAPH, "plan", query], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert "Defer {" in result.stdout and 'label: "stock"' in result.stdout
     assert 'Fetch(service: "inventory")' in result.stdout

@@ -27,6 +27,7 @@ from ._possible_types import PossibleTypes
 from ._response_errors import client_error
 from ._retry import RetryPolicy
 from ._shape import shape_response
+from ._subscription import GRAPHQL_TRANSPORT_WS, SubscriptionClient
 from ._transport import PooledTransport, RawResponse
 from .errors import (
     ExecutorError,
@@ -38,12 +39,14 @@ from .errors import (
     SubgraphRequestFailed,
     SubgraphTimeout,
     SubgraphUnreachable,
+    SubscriptionFailed,
     UnknownSubgraph,
 )
 
 __all__ = [
     "COST_ESTIMATED_TOO_EXPENSIVE",
     "DEFER_NOT_ACCEPTED",
+    "GRAPHQL_TRANSPORT_WS",
     "UNAUTHORIZED",
     "BreakerPolicy",
     "BreakerState",
@@ -74,6 +77,8 @@ __all__ = [
     "SubgraphResponse",
     "SubgraphTimeout",
     "SubgraphUnreachable",
+    "SubscriptionClient",
+    "SubscriptionFailed",
     "SupergraphView",
     "UnknownSubgraph",
     "WarmUpOperation",

@@ -25,9 +25,9 @@ from graphql import (
     parse,
 )
 
-from router.planner import Defer, PlanningError, QueryPlan, plan, print_plan
+from router.planner import Defer, PlanningError, QueryPlan, Subscription, plan, print_plan
 
-from ._authorization import UNSET, AuthorizationPolicy, Claims, Unset
+from ._authorization import UNAUTHORIZED, UNSET, AuthorizationPolicy, Claims, Unset
 from ._cache import LruCache
 from ._cost import CostFormula, DemandControl, compile_cost
 from ._execute import execute_plan
@@ -39,10 +39,19 @@ from ._override import ProgressiveOverride
 from ._possible_types import PossibleTypes
 from ._response_errors import ErrorCode, client_error
 from ._shape import shape_deferred, shape_response
+from ._subscription import SubscriptionClient, run_subscription
 from .errors import GatewayConfigError
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Hashable, Iterable, Mapping, Sequence
+    from collections.abc import (
+        AsyncGenerator,
+        AsyncIterator,
+        Awaitable,
+        Hashable,
+        Iterable,
+        Mapping,
+        Sequence,
+    )
 
     import httpx
     from graphql import DocumentNode, GraphQLObjectType, SelectionSetNode
@@ -151,7 +160,8 @@ class Gateway:
     machinery (see ``SubgraphClient``). ``policies`` are the rules of the supergraph's ``@policy``
     names (none: every ``@policy`` denies, see ``_authorization``). ``demand_control`` estimates each
     operation's cost from the supergraph's ``@cost``/``@listSize`` and, in enforce mode, rejects one
-    that is too expensive before any subgraph call (see ``_cost``).
+    that is too expensive before any subgraph call (see ``_cost``). ``subscriptions`` opens the
+    upstream graphql-transport-ws subscriptions (default: to each subgraph's URL, ``http`` -> ``ws``).
     """
 
     def __init__(
@@ -172,6 +182,7 @@ class Gateway:
         transport: httpx.AsyncBaseTransport | None = None,
         policies: Policies | None = None,
         demand_control: DemandControl | None = None,
+        subscriptions: SubscriptionClient | None = None,
     ) -> None:
         urls = {**supergraph.subgraphs, **(subgraph_urls or {})}
         missing = sorted(name for name in supergraph.subgraphs if not urls.get(name))
@@ -192,6 +203,7 @@ class Gateway:
             observer=observer,
             transport=transport,
         )
+        self._subscriptions = subscriptions or SubscriptionClient(urls, connect_timeout=timeout)
         self._document_rules = tuple(document_rules)
         self._demand_control = demand_control
         self._possible_types = PossibleTypes(self._schema)
@@ -368,6 +380,91 @@ class Gateway:
             shape_deferred=shape_part,
             subselections={node.id: _subselection(node) for node in defer.deferred},
             extensions={"queryPlan": plan_text} if plan_text is not None else None,
+        )
+
+    async def subscribe(
+        self,
+        query: str,
+        variables: Mapping[str, Any] | None = None,
+        operation_name: str | None = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        override_labels: frozenset[str] = frozenset(),
+        claims: Claims | Unset | None = UNSET,
+    ) -> dict[str, Any] | AsyncGenerator[dict[str, Any]]:
+        """A graphql-transport-ws ``subscribe``: ``{"errors": [...]}`` when the operation cannot
+        start (invalid, over a limit, denied, unplannable: the client gets ``error``), else the
+        results to send as ``next`` messages (``_subscription.run_subscription``; it raises
+        ``SubscriptionFailed`` when the subgraph ends the subscription with an error). A query or
+        mutation sent this way has one result. Checks are those of ``execute``; the root field
+        denied by ``@authenticated``/``@requiresScopes`` refuses the whole subscription.
+        """
+        try:
+            prepared = self._prepare(
+                query, operation_name, self._override.labels(override_labels), claims, subscription=True
+            )
+            if isinstance(prepared, list):
+                return {"errors": prepared}
+            if prepared.operation.operation is not OperationType.SUBSCRIPTION:
+                return _one(
+                    self.execute(
+                        query,
+                        variables,
+                        operation_name,
+                        headers=headers,
+                        override_labels=override_labels,
+                        claims=claims,
+                    )
+                )
+            coerced = coerce_variables(self._schema, prepared.operation, variables)
+            if isinstance(coerced, list):
+                return {"errors": coerced}
+            node = prepared.plan.node
+            if not isinstance(node, Subscription):
+                # Nothing left to plan: the root field was denied (or only __typename was asked).
+                denials = [
+                    client_error(message, code=UNAUTHORIZED)
+                    for message in dict.fromkeys(prepared.denied.values())
+                ]
+                return {
+                    "errors": denials
+                    or [
+                        client_error(
+                            "A subscription must select a field.", code=ErrorCode.GRAPHQL_VALIDATION_FAILED
+                        )
+                    ]
+                }
+            _, rejection = self._estimate(prepared, coerced)
+            if rejection is not None:
+                return {"errors": [rejection]}
+        except Exception:
+            logger.exception("unexpected error while starting a subscription")
+            return {"errors": [client_error("Internal server error.", code=ErrorCode.INTERNAL_SERVER_ERROR)]}
+        possible = self._possible_types
+
+        def shape(
+            data: dict[str, Any], errors: list[dict[str, Any]], failed: list[tuple[str | int, ...]]
+        ) -> dict[str, Any] | None:
+            return shape_response(
+                possible_types=possible,
+                root_type=prepared.root_type,
+                selection_set=prepared.operation.selection_set,
+                fragments=prepared.fragments,
+                variables=coerced,
+                data=data,
+                errors=errors,
+                failed_paths=failed,
+                denied=prepared.denied,
+            )
+
+        return run_subscription(
+            node,
+            client=self._client,
+            subscriptions=self._subscriptions,
+            possible_types=possible,
+            variables=coerced,
+            headers=headers,
+            shape=shape,
         )
 
     def _plan_for(
@@ -570,7 +667,7 @@ class Gateway:
     def operation_type(self, query: str, operation_name: str | None = None) -> OperationType | None:
         """The type of the operation a request selects, or None when the request is invalid (the
         errors then come from :meth:`execute`). Uses the same caches as ``execute``."""
-        prepared = self._prepare(query, operation_name, frozenset())
+        prepared = self._prepare(query, operation_name, frozenset(), subscription=True)
         return None if isinstance(prepared, list) else prepared.operation.operation
 
     def _prepare(
@@ -579,8 +676,11 @@ class Gateway:
         operation_name: str | None,
         override_labels: frozenset[str],
         claims: Claims | Unset | None = UNSET,
+        *,
+        subscription: bool = False,
     ) -> _PreparedOperation | list[dict[str, Any]]:
-        """The cached operation and plan, or the request errors that stop it."""
+        """The cached operation and plan, or the request errors that stop it. A subscription is
+        refused unless ``subscription`` says the caller can deliver one (``subscribe``)."""
         # Without requirements in the supergraph every request plans alike: one cache entry.
         auth_key = (
             None
@@ -592,6 +692,8 @@ class Gateway:
         cache_key = (query, operation_name, override_labels, auth_key)
         prepared = self._operations.get(cache_key)
         if prepared is not None:
+            if not subscription and prepared.operation.operation is OperationType.SUBSCRIPTION:
+                return [_subscriptions_refused()]
             return prepared
         parsed = self._documents.get(query)
         if parsed is None:
@@ -602,13 +704,8 @@ class Gateway:
         operation = select_operation(parsed.document, operation_name)
         if isinstance(operation, dict):
             return [operation]
-        if operation.operation is OperationType.SUBSCRIPTION:
-            return [
-                client_error(
-                    "Subscriptions are not supported by this router.",
-                    code=ErrorCode.OPERATION_RESOLUTION_FAILURE,
-                )
-            ]
+        if operation.operation is OperationType.SUBSCRIPTION and not subscription:
+            return [_subscriptions_refused()]
         root_type = self._schema.get_root_type(operation.operation)
         if root_type is None:  # validation rejects this; kept for a precise message
             return [
@@ -682,6 +779,18 @@ class Gateway:
 
 
 DEFER_NOT_ACCEPTED = "DEFER_NOT_ACCEPTED"
+
+
+def _subscriptions_refused() -> dict[str, Any]:
+    """A subscription sent where no stream can carry it (a plain HTTP request)."""
+    return client_error(
+        "Subscriptions are not supported by this router.", code=ErrorCode.OPERATION_RESOLUTION_FAILURE
+    )
+
+
+async def _one(result: Awaitable[dict[str, Any]]) -> AsyncGenerator[dict[str, Any]]:
+    """A single result as a stream (a query or mutation sent as a graphql-transport-ws subscribe)."""
+    yield await result
 
 
 def _error_code(error: Mapping[str, Any]) -> str | None:

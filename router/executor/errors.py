@@ -16,12 +16,16 @@ first, so nothing above the fetch layer knows about httpx::
         |   +-- UnknownSubgraph       the plan names a subgraph without a URL       SUBGRAPH_REQUEST_FAILED
         +-- SubgraphCircuitOpen       the subgraph's circuit breaker is open        SUBGRAPH_CIRCUIT_OPEN
         +-- InvalidSubgraphResponse   body is not JSON or not a GraphQL response    INVALID_SUBGRAPH_RESPONSE
+    +-- SubscriptionFailed            a subscription ended by its subgraph's error or a lost connection
+                                      (``errors``: what the client's graphql-transport-ws ``error`` carries)
 
 Which failures are retried (``RetryPolicy``) and which count against a circuit breaker
 (``CircuitBreaker``) is decided by these classes, never by message text.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 __all__ = [
     "ExecutorError",
@@ -33,6 +37,7 @@ __all__ = [
     "SubgraphRequestFailed",
     "SubgraphTimeout",
     "SubgraphUnreachable",
+    "SubscriptionFailed",
     "UnknownSubgraph",
 ]
 
@@ -106,3 +111,12 @@ class InvalidSubgraphResponse(SubgraphError):
     """The subgraph's body is not JSON, or not a GraphQL response object."""
 
     code = "INVALID_SUBGRAPH_RESPONSE"
+
+
+class SubscriptionFailed(ExecutorError):
+    """A subscription cannot go on: its subgraph sent ``error``, or the upstream connection failed
+    or was lost. ``errors`` are the client's GraphQL errors (with ``extensions.code``)."""
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__("; ".join(str(e.get("message")) for e in errors))
+        self.errors = errors

@@ -33,6 +33,7 @@ from .nodes import (
     Rewrite,
     Selection,
     Sequence,
+    Subscription,
     ValueSetter,
 )
 
@@ -54,6 +55,7 @@ __all__ = [
     "Rewrite",
     "Selection",
     "Sequence",
+    "Subscription",
     "UnsatisfiableError",
     "UnsupportedFeatureError",
     "ValueSetter",

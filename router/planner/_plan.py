@@ -11,7 +11,8 @@ from ._fetch_graph import build_fetch_graph
 from ._operation import OpFragment, OpSelection, VarCondition
 from ._query_graph import query_graph
 from ._walk import build_query_tree
-from .nodes import Defer, DeferredNode, QueryPlan
+from .errors import UnsupportedFeatureError
+from .nodes import Defer, DeferredNode, Fetch, QueryPlan, Sequence, Subscription
 from .normalize import normalize_operation
 from .optimize import optimize_fetch_graph
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
     from ._context import ContextBindings
     from ._query_graph import QueryGraph
+    from .nodes import PlanNode
     from .normalize import NormalizedOperation
 
 __all__ = ["plan"]
@@ -52,6 +54,8 @@ def plan(
     graph = query_graph(supergraph, _relevant(supergraph, override_labels))
     operation, contexts = bind_context_arguments(graph, operation)
     if operation.defers:
+        if operation.kind == "subscription":
+            raise UnsupportedFeatureError("@defer is not supported in a subscription.")
         return QueryPlan(node=_plan_with_defer(graph, operation, contexts, timeout_seconds))
     tree = build_query_tree(graph, operation, timeout=timeout_seconds)
     fetch_graph = optimize_fetch_graph(build_fetch_graph(supergraph, tree, operation.kind, contexts))
@@ -61,7 +65,27 @@ def plan(
         variable_definitions=operation.variable_definitions,
         contexts=contexts,
     )
+    if operation.kind == "subscription" and node is not None:
+        node = _split_subscription(node)
     return QueryPlan(node=node)
+
+
+def _split_subscription(node: PlanNode) -> Subscription:
+    """A subscription's plan as its root subscription fetch (the one subgraph that owns the single
+    root field) and the rest that completes each event (``Sequence[primary, rest...]`` otherwise)."""
+    if isinstance(node, Fetch) and node.operation_kind == "subscription":
+        return Subscription(primary=node)
+    if isinstance(node, Sequence):
+        first, *rest = node.nodes
+        if isinstance(first, Fetch) and first.operation_kind == "subscription":
+            rest_node = rest[0] if len(rest) == 1 else Sequence(nodes=tuple(rest))
+            return Subscription(primary=first, rest=rest_node)
+    # A conditional root field or a field of a second subgraph at the root would need several
+    # upstream subscriptions per client subscription.
+    raise UnsupportedFeatureError(
+        "This subscription cannot be planned as one subscription to one subgraph "
+        "(its root field is conditional, or it selects root fields of several subgraphs)."
+    )
 
 
 def _relevant(supergraph: Supergraph, labels: frozenset[str]) -> frozenset[str]:

@@ -4,7 +4,8 @@ Format as in PLANNER.md: two-space indentation, each child followed by a comma; 
 prints ``{ requires } => { selection }`` and its rewrites as ``path/segments = "value"`` or
 ``path/segments -> key``; ``Condition`` prints as ``Include(if: $v)``,
 ``Skip(if: $v)`` or ``Condition(if: $v) { ... } else { ... }``; ``Defer`` prints ``Primary { ... }``
-then each ``Deferred(id: "1", depends: "0", label: "x", path: "a.@", subselection: "{ ... }") { ... }``.
+then each ``Deferred(id: "1", depends: "0", label: "x", path: "a.@", subselection: "{ ... }") { ... }``;
+``Subscription`` prints ``Primary { ... }`` then ``Rest { ... }`` when there is a rest.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .nodes import (
     QueryPlan,
     Rewrite,
     Sequence,
+    Subscription,
     ValueSetter,
 )
 
@@ -88,6 +90,16 @@ def _node(node: PlanNode, depth: int, lines: list[str]) -> None:
             lines.append(f"{pad}  Deferred({options}) {{")
             if deferred.node is not None:
                 _node(deferred.node, depth + 2, lines)
+            lines.append(f"{pad}  }},")
+        lines.append(f"{pad}}},")
+    elif isinstance(node, Subscription):
+        lines.append(f"{pad}Subscription {{")
+        lines.append(f"{pad}  Primary {{")
+        _node(node.primary, depth + 2, lines)
+        lines.append(f"{pad}  }},")
+        if node.rest is not None:
+            lines.append(f"{pad}  Rest {{")
+            _node(node.rest, depth + 2, lines)
             lines.append(f"{pad}  }},")
         lines.append(f"{pad}}},")
     elif isinstance(node, Condition):

@@ -19,6 +19,10 @@ Node kinds:
   the first response needs (everything outside deferred fragments, plus the keys the deferred parts
   start from); each ``DeferredNode`` then fetches one deferred fragment, once what it ``depends`` on
   (the primary, or the deferred part around it) has run. Only ever the root of a plan.
+- ``Subscription``: a subscription operation: ``primary`` is the root fetch of the subscription to
+  the one subgraph that owns its root field (kept open: each event it sends is one result), and
+  ``rest`` the plan run on each event's data (entity fetches for fields of other subgraphs), as in
+  Apollo Router's ``SubscriptionNode``. Only ever the root of a plan.
 
 Flatten paths are tuples of segments: a response key (``"order"``), ``"@"`` for every item of a
 list, or a type filter ``"|[Book,Movie]"`` that keeps only objects whose ``__typename`` is listed.
@@ -45,6 +49,7 @@ __all__ = [
     "Rewrite",
     "Selection",
     "Sequence",
+    "Subscription",
     "ValueSetter",
 ]
 
@@ -261,7 +266,22 @@ class Defer:
         }
 
 
-PlanNode: TypeAlias = Fetch | Flatten | Sequence | Parallel | Condition | Defer
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Subscription:
+    """The root subscription fetch, and the plan that completes each of its events."""
+
+    primary: Fetch
+    rest: PlanNode | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": "Subscription",
+            "primary": self.primary.to_json(),
+            "rest": self.rest.to_json() if self.rest else None,
+        }
+
+
+PlanNode: TypeAlias = Fetch | Flatten | Sequence | Parallel | Condition | Defer | Subscription
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -27,7 +27,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from router.executor import (
     DEFER_NOT_ACCEPTED,
@@ -39,6 +39,7 @@ from router.executor import (
     Policies,
     PooledTransport,
     RetryPolicy,
+    SubscriptionFailed,
     WarmUpOperation,
 )
 from router.supergraph import Supergraph, SupergraphError, load_supergraph
@@ -51,11 +52,14 @@ from ._health import SubgraphProbe
 from ._http import (
     GRAPHQL_RESPONSE_JSON,
     MULTIPART_DEFER,
+    MULTIPART_SUBSCRIPTION,
     BadRequest,
     accepts_multipart,
+    accepts_subscription_multipart,
     choose_media_type,
     multipart_body,
     read_params,
+    subscription_multipart_body,
     violates_csrf_rules,
 )
 from ._limits import Limits, document_too_large
@@ -91,6 +95,7 @@ from ._security_headers import SecurityHeadersMiddleware
 from ._settings import RouterSettings
 from ._storefront import storefront_routes
 from ._tracing import TracingMiddleware, TracingObserver, router_tracer, set_operation_type
+from ._websocket import graphql_websocket
 
 __all__ = ["StartupError", "create_app"]
 
@@ -341,6 +346,7 @@ def create_app(
         record.graphql = True
         accept = request.headers.get("accept")
         incremental = accepts_multipart(accept)
+        subscription_multipart = accepts_subscription_multipart(accept)
         # A client that accepts only multipart gets JSON for responses that are not incremental
         # (errors, operations without @defer), as Apollo Router does.
         media_type = choose_media_type(accept) or (_JSON if incremental else None)
@@ -429,6 +435,23 @@ def create_app(
             )
             record.valid = True
             return Response(cached.body, status_code=200, media_type=media_type)
+        if subscription_multipart and gateway.operation_type(query, params.operation_name) is (
+            OperationType.SUBSCRIPTION
+        ):
+            started = await gateway.subscribe(
+                query, params.variables, params.operation_name, headers=headers, claims=claims
+            )
+            if not isinstance(started, dict):
+                record.operation_name = gateway.operation_name(query, params.operation_name)
+                record.valid = True
+                return StreamingResponse(
+                    subscription_multipart_body(started, failure=SubscriptionFailed),
+                    status_code=200,
+                    media_type=MULTIPART_SUBSCRIPTION,
+                )
+            record.errors = len(started["errors"])
+            status = 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
+            return Response(orjson.dumps(started), status_code=status, media_type=media_type)
         if may_defer:
             outcome = await gateway.execute_incremental(
                 query,
@@ -510,6 +533,7 @@ def create_app(
         )
     routes: list[BaseRoute] = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql_websocket(settings, propagation)),
         Route("/health/live", live, methods=["GET"]),
         Route("/health/ready", ready, methods=["GET"]),
     ]

@@ -8,6 +8,8 @@ never reached execution) and the legacy ``application/json`` (200 for well-forme
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -83,6 +85,83 @@ def multipart_body(payloads: AsyncIterator[dict[str, Any]]) -> AsyncIterator[byt
 
 
 _PART_HEADERS = b"content-type: application/json; charset=utf-8\r\n\r\n"
+
+MULTIPART_SUBSCRIPTION = 'multipart/mixed; boundary="graphql"; subscriptionSpec="1.0"'
+"""The media type of a subscription over HTTP (Apollo's multipart subscription protocol)."""
+#: Seconds between heartbeat parts (``{}``) while no event comes, as Apollo Router sends them.
+SUBSCRIPTION_HEARTBEAT_SECONDS = 5.0
+
+
+def accepts_subscription_multipart(accept: str | None) -> bool:
+    """Whether ``Accept`` asks for Apollo's multipart subscriptions: ``multipart/mixed`` with
+    ``subscriptionSpec=1.0`` (quoted or not), q > 0."""
+    for part in (accept or "").split(","):
+        media, _, params = part.strip().partition(";")
+        if media.strip().lower() != "multipart/mixed":
+            continue
+        spec, weight = None, 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            key, value = key.strip().lower(), value.strip().strip('"')
+            if key == "subscriptionspec":
+                spec = value
+            elif key == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        if spec == "1.0" and weight > 0:
+            return True
+    return False
+
+
+def subscription_multipart_body(
+    results: AsyncIterator[dict[str, Any]],
+    *,
+    failure: type[Exception],
+    heartbeat_seconds: float = SUBSCRIPTION_HEARTBEAT_SECONDS,
+) -> AsyncIterator[bytes]:
+    """Apollo's multipart subscription protocol: each result as a part ``{"payload": result}``, a
+    heartbeat part ``{}`` after ``heartbeat_seconds`` without one, a ``failure`` (which carries
+    ``errors``) as the transport-level ``{"payload": null, "errors": [...]}``, then the closing
+    delimiter. The client going away cancels the body, which closes the upstream subscription."""
+
+    async def parts() -> AsyncIterator[bytes]:
+        iterator = aiter(results)
+        pending: asyncio.Future[dict[str, Any]] | None = None
+        try:
+            while True:
+                if pending is None:
+                    pending = asyncio.ensure_future(anext(iterator))
+                done, _ = await asyncio.wait({pending}, timeout=heartbeat_seconds)
+                if not done:
+                    yield _SUBSCRIPTION_PART + b"{}\r\n"
+                    continue
+                finished, pending = pending, None
+                try:
+                    result = finished.result()
+                except StopAsyncIteration:
+                    break
+                except failure as exc:
+                    body = {"payload": None, "errors": getattr(exc, "errors", [])}
+                    yield _SUBSCRIPTION_PART + orjson.dumps(body) + b"\r\n"
+                    break
+                yield _SUBSCRIPTION_PART + orjson.dumps({"payload": result}) + b"\r\n"
+            yield b"--graphql--\r\n"
+        finally:
+            if pending is not None and not pending.done():
+                pending.cancel()
+                with contextlib.suppress(BaseException):
+                    await pending
+            closer = getattr(results, "aclose", None)
+            if closer is not None:
+                with contextlib.suppress(Exception):
+                    await closer()
+
+    return parts()
+
+
+_SUBSCRIPTION_PART = b"--graphql\r\ncontent-type: application/json\r\n\r\n"
 
 
 class BadRequest(Exception):

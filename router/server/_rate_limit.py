@@ -33,7 +33,7 @@ from starlette.responses import Response
 
 if TYPE_CHECKING:
     import redis.asyncio as aioredis
-    from starlette.requests import Request
+    from starlette.requests import HTTPConnection
 
     from router.executor import Claims
 
@@ -177,7 +177,7 @@ class RedisRateLimiter:
         await self._redis.aclose()
 
 
-def client_ip(request: Request, *, trusted_proxy_hops: int = 0) -> str | None:
+def client_ip(request: HTTPConnection, *, trusted_proxy_hops: int = 0) -> str | None:
     """The client's address: the peer, or with ``trusted_proxy_hops`` proxies in front, the address
     the outermost trusted proxy saw (counted from the right of ``X-Forwarded-For``)."""
     peer = request.client.host if request.client is not None else None
@@ -191,7 +191,7 @@ def client_ip(request: Request, *, trusted_proxy_hops: int = 0) -> str | None:
     return forwarded[0] if forwarded else peer
 
 
-def client_key(request: Request, claims: Claims | None, *, trusted_proxy_hops: int = 0) -> str:
+def client_key(request: HTTPConnection, claims: Claims | None, *, trusted_proxy_hops: int = 0) -> str:
     """``sub:<subject>`` for a verified token, else ``ip:<address>``."""
     if claims is not None:
         return "sub:" + claims.subject

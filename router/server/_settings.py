@@ -83,6 +83,12 @@ class RouterSettings(BaseSettings):
     #: The size assumed for a list field without ``@listSize`` (or without its slicing argument).
     demand_control_list_size: int = Field(default=10, ge=0)
 
+    # --- subscriptions over WebSocket (graphql-transport-ws on /graphql, see _websocket.py) ------
+    #: Seconds a client has after the upgrade to send ``connection_init`` (then close 4408).
+    websocket_init_timeout_seconds: float = Field(default=10.0, gt=0)
+    #: Operations (subscriptions) one connection may run at once; more get MAX_SUBSCRIPTIONS_EXCEEDED.
+    websocket_max_operations: int = Field(default=100, gt=0)
+
     # --- automatic persisted queries (Apollo APQ) ----------------------------------------------
     apq: bool = True
     apq_cache_size: int = Field(default=1000, gt=0)

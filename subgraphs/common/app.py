@@ -18,12 +18,12 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncSession
-from strawberry.fastapi import GraphQLRouter
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from .auth import TokenService
 from .cache import EntityCache, open_entity_cache
 from .database import Database
-from .dependencies import get_context
+from .dependencies import GraphQLRoute, get_context
 from .logs import AccessLogMiddleware
 from .metrics import MetricsMiddleware, SubgraphMetrics
 from .outbox import OUTBOX_TABLE, read_backlog
@@ -52,6 +52,9 @@ class SubgraphSpec:
     rest: APIRouter | None = None
     extra_state: dict[str, Any] = field(default_factory=dict)
     background: tuple[Background, ...] = ()
+    #: Like ``background``, but what the API itself needs to answer (e.g. the feed of live
+    #: subscriptions): entered first, and also with ``BACKGROUND_TASKS=false``.
+    serving: tuple[Background, ...] = ()
 
 
 def create_subgraph_app(
@@ -84,6 +87,8 @@ def create_subgraph_app(
                 async with database.session() as session:
                     await spec.seed(session, settings)
             async with AsyncExitStack() as background:
+                for run_beside in spec.serving:
+                    await background.enter_async_context(run_beside(app))
                 for run_beside in spec.background if settings.background_tasks else ():
                     await background.enter_async_context(run_beside(app))
                 yield
@@ -128,7 +133,12 @@ def create_subgraph_app(
     for key, value in spec.extra_state.items():
         setattr(app.state, key, value)
 
-    graphql = GraphQLRouter(spec.schema, context_getter=get_context, graphql_ide=None)
+    graphql = GraphQLRoute(
+        spec.schema,
+        context_getter=get_context,
+        graphql_ide=None,
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+    )
     app.include_router(graphql, prefix="/graphql")
     if spec.rest is not None:
         app.include_router(spec.rest)

@@ -39,6 +39,14 @@ subgraph in one loop): one bus per loop and exchange name, queues that outlive t
 the same retry and dead-letter rules. It is not durable: a process crash loses what is queued in
 memory, which is the embedded default's trade-off (the outbox row is already marked sent).
 
+Broadcasts are the other kind of message: a fact every *process* should hear now, not work one
+consumer must do (the notifications API's live subscribers hear each notification as it is stored).
+``broadcast`` publishes it transient, without ``mandatory`` (nobody listening is fine: it is
+dropped), and ``listen`` receives it: on RabbitMQ through a server-named, exclusive, auto-delete,
+non-durable queue of the listening process, bound to the routing keys and consumed without acks,
+so it disappears with the process and never holds messages for a listener that is gone; in-process,
+by calling the loop's local listeners. Broadcasts are at most once: a listener that is down misses them.
+
 A subscription's ``observe`` callback hears how each delivery ended (:class:`Outcome`) and how long
 its handler ran, after the ack, retry or dead-lettering: that is what the consumer metrics count
 (subgraphs/common/metrics.py). Both transports report the same outcomes for the same handler result.
@@ -76,6 +84,7 @@ __all__ = [
     "EventBus",
     "Handler",
     "InProcessBus",
+    "Listener",
     "Outcome",
     "OutgoingMessage",
     "PoisonMessage",
@@ -175,6 +184,11 @@ class RetryPolicy:
         return float(min(self.max_delay, self.first_delay * 2 ** max(attempt - 1, 0)))
 
 
+#: A broadcast listener: told each broadcast's routing key and body. It runs on the bus's delivery
+#: path, so it must return quickly (hand the message on, never wait for a slow reader).
+Listener = Callable[[str, bytes], Awaitable[None]]
+
+
 class Subscription(Protocol):
     #: Set once the subscription receives (RabbitMQ: queue declared, bound and consumed).
     ready: asyncio.Event
@@ -201,6 +215,14 @@ class EventBus(Protocol):
         """Deliver messages whose routing key matches ``routing_keys`` (topic patterns) to
         ``handler``, at most ``prefetch`` unacknowledged at a time; ``observe`` hears how each
         delivery ended."""
+
+    async def broadcast(self, routing_key: str, body: bytes) -> None:
+        """Hand ``body`` to every process listening on ``routing_key`` now (none: dropped);
+        :class:`PublishFailed` when the broker did not take it."""
+
+    async def listen(self, routing_keys: Sequence[str], listener: Listener) -> Subscription:
+        """Call ``listener`` for every broadcast matching ``routing_keys`` (topic patterns) from
+        now until the returned subscription stops."""
 
     async def close(self) -> None: ...
 
@@ -246,6 +268,7 @@ class InProcessBus:
         self._queues: dict[str, _MemoryQueue] = {}
         self._dead: dict[str, deque[Delivery]] = {}
         self._timers: set[asyncio.TimerHandle] = set()
+        self._listeners: list[_MemoryListener] = []
 
     _per_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, InProcessBus]] = (
         weakref.WeakKeyDictionary()
@@ -300,6 +323,19 @@ class InProcessBus:
             queue = self._queues[consumer] = _MemoryQueue(consumer)
         queue.patterns.update(routing_keys)
         return _MemorySubscription(self, queue, handler, prefetch=prefetch, observe=observe)
+
+    async def broadcast(self, routing_key: str, body: bytes) -> None:
+        for listener in list(self._listeners):
+            if any(topic_matches(pattern, routing_key) for pattern in listener.patterns):
+                try:
+                    await listener.listener(routing_key, body)
+                except Exception:  # one listener's failure is not the broadcaster's
+                    log.exception("broadcast listener failed on %s", routing_key)
+
+    async def listen(self, routing_keys: Sequence[str], listener: Listener) -> Subscription:
+        subscription = _MemoryListener(self, tuple(routing_keys), listener)
+        self._listeners.append(subscription)
+        return subscription
 
     async def close(self) -> None:
         """Nothing to release: the bus belongs to the loop, and other apps may still use it."""
@@ -415,6 +451,21 @@ class _MemorySubscription:
         await asyncio.gather(*self._workers, return_exceptions=True)
 
 
+class _MemoryListener:
+    """A local broadcast listener of the in-process bus."""
+
+    def __init__(self, bus: InProcessBus, patterns: tuple[str, ...], listener: Listener) -> None:
+        self._bus = bus
+        self.patterns = patterns
+        self.listener = listener
+        self.ready = asyncio.Event()
+        self.ready.set()
+
+    async def stop(self) -> None:
+        with contextlib.suppress(ValueError):
+            self._bus._listeners.remove(self)
+
+
 # -- RabbitMQ -------------------------------------------------------------------------------------
 
 
@@ -447,7 +498,7 @@ class RabbitMQBus:
         self._connection: AbstractRobustConnection | None = None
         self._exchange: AbstractExchange | None = None
         self._lock = asyncio.Lock()
-        self._subscriptions: set[_RabbitSubscription] = set()
+        self._subscriptions: set[_RabbitSubscription | _RabbitListener] = set()
         self._closed = False
 
     @property
@@ -490,14 +541,7 @@ class RabbitMQBus:
         import aio_pika
 
         try:
-            exchange = self._exchange
-            if exchange is None:
-                connection = await self.connect()
-                async with self._lock:
-                    if self._exchange is None:
-                        channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
-                        self._exchange = await self._declare_exchange(channel)
-                    exchange = self._exchange
+            exchange = await self._publisher()
             await asyncio.wait_for(
                 exchange.publish(
                     aio_pika.Message(
@@ -520,6 +564,48 @@ class RabbitMQBus:
         except Exception as exc:
             # Returned (unroutable), nacked, timed out, channel or connection gone: not published.
             raise PublishFailed(f"{message.event_type} {message.event_id}: {exc!r}") from exc
+
+    async def _publisher(self) -> AbstractExchange:
+        exchange = self._exchange
+        if exchange is None:
+            connection = await self.connect()
+            async with self._lock:
+                if self._exchange is None:
+                    channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
+                    self._exchange = await self._declare_exchange(channel)
+                exchange = self._exchange
+        return exchange
+
+    async def broadcast(self, routing_key: str, body: bytes) -> None:
+        import aio_pika
+
+        try:
+            exchange = await self._publisher()
+            # Transient and not mandatory: a broadcast nobody listens to is simply dropped.
+            await asyncio.wait_for(
+                exchange.publish(
+                    aio_pika.Message(
+                        body,
+                        content_type="application/json",
+                        delivery_mode=aio_pika.DeliveryMode.NOT_PERSISTENT,
+                    ),
+                    routing_key=routing_key,
+                    mandatory=False,
+                ),
+                self._publish_timeout,
+            )
+        except PublishFailed:
+            raise
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            raise PublishFailed(f"broadcast {routing_key}: {exc!r}") from exc
+
+    async def listen(self, routing_keys: Sequence[str], listener: Listener) -> Subscription:
+        subscription = _RabbitListener(self, tuple(routing_keys), listener)
+        self._subscriptions.add(subscription)
+        subscription.start()
+        return subscription
 
     async def subscribe(
         self,
@@ -766,6 +852,66 @@ class _RabbitSubscription:
             await asyncio.wait(list(self._inflight), timeout=left)
         if self._channel is not None and self._usable():
             await _quietly(self._channel.close(), f"close of {self._consumer}'s channel")
+        self._bus._subscriptions.discard(self)
+
+
+class _RabbitListener:
+    """Broadcasts for this process: a server-named exclusive, auto-delete, non-durable queue on a
+    channel of its own, bound to the routing keys and consumed without acks (at most once)."""
+
+    def __init__(self, bus: RabbitMQBus, routing_keys: tuple[str, ...], listener: Listener) -> None:
+        self._bus = bus
+        self._routing_keys = routing_keys
+        self._listener = listener
+        self._channel: AbstractChannel | None = None
+        self._starter: asyncio.Task[None] | None = None
+        self._stopping = False
+        self.ready = asyncio.Event()
+        #: The broker-named queue, once declared.
+        self.queue_name: str | None = None
+
+    def start(self) -> None:
+        self._starter = asyncio.create_task(self._start())
+
+    async def _start(self) -> None:
+        delay = 0.5
+        while not self._stopping:
+            try:
+                connection = await self._bus.connect()
+                channel = await connection.channel()
+                exchange = await self._bus._declare_exchange(channel)
+                queue = await channel.declare_queue(exclusive=True, auto_delete=True, durable=False)
+                for key in self._routing_keys:
+                    await queue.bind(exchange, routing_key=key)
+                self._channel, self.queue_name = channel, queue.name
+                await queue.consume(self._on_message, no_ack=True)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("broadcast listener cannot start yet (%r); retrying in %.1fs", exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+                continue
+            log.info("listening for broadcasts %s on %s", ",".join(self._routing_keys), queue.name)
+            self.ready.set()
+            return
+
+    async def _on_message(self, message: AbstractIncomingMessage) -> None:
+        try:
+            await self._listener(message.routing_key or "", message.body)
+        except Exception:  # a broken listener must not close the channel
+            log.exception("broadcast listener failed on %s", message.routing_key)
+
+    async def stop(self) -> None:
+        """Close the channel: the broker deletes the exclusive queue with it."""
+        self._stopping = True
+        if self._starter is not None and not self._starter.done():
+            self._starter.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._starter
+        channel, self._channel = self._channel, None
+        if channel is not None and not channel.is_closed:
+            await _quietly(channel.close(), "close of the broadcast channel")
         self._bus._subscriptions.discard(self)
 
 

@@ -16,15 +16,17 @@ from .auth import INTERNAL_CLAIMS_HEADER, InvalidToken, Viewer
 from .errors import Forbidden, Unauthenticated
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from aiodataloader import DataLoader
     from sqlalchemy.ext.asyncio import AsyncSession
-    from starlette.requests import Request
+    from starlette.requests import HTTPConnection, Request
 
     from .auth import TokenService
     from .service import ServiceClient
     from .settings import SubgraphSettings
 
-__all__ = ["SubgraphContext", "authenticate_request", "viewer_from_request"]
+__all__ = ["SubgraphContext", "authenticate_headers", "authenticate_request", "viewer_from_request"]
 
 L = TypeVar("L", bound="DataLoader[Any, Any]")
 
@@ -89,24 +91,33 @@ def viewer_from_request(request: Request, tokens: TokenService) -> tuple[Viewer 
 
 
 def authenticate_request(
-    request: Request, tokens: TokenService
+    request: HTTPConnection, tokens: TokenService
 ) -> tuple[Viewer | None, str | None, str | None]:
-    """(viewer, auth error, client IP) of the request; the IP is the router-vouched one if any."""
+    """(viewer, auth error, client IP) of the request (or WebSocket upgrade); the IP is the
+    router-vouched one if any."""
     peer = request.client.host if request.client is not None else None
-    internal = request.headers.get(INTERNAL_CLAIMS_HEADER)
+    return authenticate_headers(request.headers, tokens, peer=peer)
+
+
+def authenticate_headers(
+    headers: Mapping[str, str], tokens: TokenService, *, peer: str | None
+) -> tuple[Viewer | None, str | None, str | None]:
+    """:func:`authenticate_request` over ``headers`` with lower-case names (HTTP headers, or a
+    graphql-transport-ws ``connection_init`` payload)."""
+    internal = headers.get(INTERNAL_CLAIMS_HEADER.lower())
     if internal is not None:
         try:
-            claims = tokens.decode_internal(internal.strip())
+            claims = tokens.decode_internal(str(internal).strip())
         except InvalidToken:
             # No detail: the caller is either the router with a wrong secret or someone forging it.
             return None, f"the {INTERNAL_CLAIMS_HEADER} header is not valid", peer
         return claims.viewer, None, claims.client_ip or peer
-    viewer, error = _bearer(request, tokens)
+    viewer, error = _bearer(headers, tokens)
     return viewer, error, peer
 
 
-def _bearer(request: Request, tokens: TokenService) -> tuple[Viewer | None, str | None]:
-    header = request.headers.get("authorization")
+def _bearer(headers: Mapping[str, str], tokens: TokenService) -> tuple[Viewer | None, str | None]:
+    header = headers.get("authorization")
     if not header:
         return None, None
     scheme, _, token = header.partition(" ")

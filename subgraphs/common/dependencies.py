@@ -14,26 +14,52 @@ from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request
 from sqlalchemy.ext.asyncio import AsyncSession
-from strawberry.fastapi import BaseContext
+from starlette.requests import HTTPConnection
+from strawberry.fastapi import BaseContext, GraphQLRouter
 
-from .context import SubgraphContext, authenticate_request
+from .context import SubgraphContext, authenticate_headers, authenticate_request
 from .service import SERVICE_TOKEN_HEADER
 
-__all__ = ["RequestContext", "get_context", "get_session", "require_service_token"]
+__all__ = ["GraphQLRoute", "RequestContext", "get_context", "get_session", "require_service_token"]
 
 
 class RequestContext(SubgraphContext, BaseContext):
     """The context the GraphQL route builds: a ``BaseContext`` too, so Strawberry's FastAPI
-    integration accepts it and attaches the request, response and background tasks."""
+    integration accepts it and attaches the request, response and background tasks. Over a
+    WebSocket it lives for the whole connection (Strawberry sets ``connection_params``)."""
+
+    connection_params: object = None
 
 
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+class GraphQLRoute(GraphQLRouter[RequestContext, None]):
+    """``/graphql``: queries and mutations over HTTP, subscriptions over graphql-transport-ws.
+
+    A WebSocket's viewer comes from its upgrade request's headers (the router sends its signed
+    ``X-Supergraph-Claims`` there), or, when the ``connection_init`` payload carries credentials
+    (``X-Supergraph-Claims`` or ``Authorization``, as a browser client can only send them), from
+    the payload, verified exactly like the headers.
+    """
+
+    async def on_ws_connect(self, context: RequestContext) -> None:
+        params = context.connection_params
+        if not isinstance(params, dict):
+            return None
+        payload = {str(key).lower(): str(value) for key, value in params.items() if isinstance(value, str)}
+        if not payload.keys() & {"x-supergraph-claims", "authorization"}:
+            return None
+        peer = context.client_ip
+        viewer, error, client_ip = authenticate_headers(payload, context.tokens, peer=peer)
+        context.viewer, context.auth_error, context.client_ip = viewer, error, client_ip
+        return None
+
+
+async def get_session(request: HTTPConnection) -> AsyncIterator[AsyncSession]:
     async with request.app.state.database.session() as session:
         yield session
 
 
 async def get_context(
-    request: Request, session: Annotated[AsyncSession, Depends(get_session)]
+    request: HTTPConnection, session: Annotated[AsyncSession, Depends(get_session)]
 ) -> RequestContext:
     state = request.app.state
     viewer, auth_error, client_ip = authenticate_request(request, state.tokens)

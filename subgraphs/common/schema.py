@@ -21,12 +21,17 @@ log = logging.getLogger("subgraphs")
 
 
 def federated_schema(
-    *, query: type, mutation: type | None = None, types: tuple[type, ...] = ()
+    *,
+    query: type,
+    mutation: type | None = None,
+    subscription: type | None = None,
+    types: tuple[type, ...] = (),
 ) -> strawberry.federation.Schema:
     """A Strawberry federation v2.9 schema whose unexpected errors are masked (no internals leak)."""
     return _Schema(
         query=query,
         mutation=mutation,
+        subscription=subscription,
         types=types,
         federation_version="2.9",
         # A factory, not an instance: Strawberry builds a fresh extension per request.

@@ -1,7 +1,8 @@
 """The consumer: every domain event becomes notifications for the users it concerns.
 
 Delivery contract (see subgraphs/common/bus.py): the handler commits the notifications and the
-event's id in one transaction, and the bus acknowledges only after it returns. A redelivered event
+event's id in one transaction, broadcasts them to the live subscribers of every API process
+(``live.py``, best effort), and the bus acknowledges only after it returns. A redelivered event
 finds its id already stored and is acknowledged without writing again. A body that is not a valid
 event of a known type and version is poison and goes to the dead-letter queue with a log line;
 a database error is retried with back-off. Each delivery's outcome (processed, duplicate, retried,
@@ -30,16 +31,20 @@ from subgraphs.common import (
     StockLow,
     SubgraphSettings,
     UserRegistered,
+    open_event_bus,
     parse_event,
 )
 from subgraphs.common.consumers import consuming
 
+from .live import announce
 from .models import NotificationDraft, NotificationKind, store_notifications
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from subgraphs.common import Database
+
+    from .models import NotificationRow
 
 __all__ = [
     "CONSUMER",
@@ -137,8 +142,8 @@ def render(event: Event, settings: SubgraphSettings) -> list[NotificationDraft]:
 
 async def handle_delivery(
     database: Database, settings: SubgraphSettings, delivery: Delivery, stats: ConsumerStats | None = None
-) -> bool:
-    """Turn one delivery into notifications and commit; False when it was a duplicate.
+) -> list[NotificationRow] | None:
+    """Turn one delivery into notifications and commit; the stored rows, None for a duplicate.
 
     Raises InvalidEvent / PoisonMessage for a body that can never be processed (dead-lettered),
     anything else (database down) for a retry.
@@ -153,11 +158,11 @@ async def handle_delivery(
             session, event_id=event.id, event_type=event.type, occurred_at=event.occurred_at, drafts=drafts
         )
     if stats is not None:
-        if stored:
+        if stored is not None:
             stats.processed += 1
         else:
             stats.duplicates += 1
-    if not stored:
+    if stored is None:
         log.info("event %s (%s) was already processed; acknowledging the redelivery", event.id, event.type)
     return stored
 
@@ -189,11 +194,22 @@ async def notification_consumer(app: FastAPI) -> AsyncIterator[None]:
 
     async def handler(delivery: Delivery) -> Outcome | None:
         stored = await handle_delivery(database, settings, delivery, stats)
-        return None if stored else Outcome.DUPLICATE
+        if stored is None:
+            return Outcome.DUPLICATE
+        # After the commit, never before: a live subscriber only ever sees what the inbox holds.
+        await announce(broadcasts, stored)
+        return None
 
-    # A relay without tracing sends no header: the trace stored in the event body continues then.
-    async with consuming(
-        app, CONSUMER, handler, routing_keys=NOTIFIED_EVENT_TYPES, traceparent_of=_traceparent
-    ) as subscription:
+    async with (
+        open_event_bus(
+            settings.event_bus_url,
+            exchange=settings.event_exchange,
+            connection_name="notifications-broadcast",
+        ) as broadcasts,
+        # A relay without tracing sends no header: the trace stored in the event body continues then.
+        consuming(
+            app, CONSUMER, handler, routing_keys=NOTIFIED_EVENT_TYPES, traceparent_of=_traceparent
+        ) as subscription,
+    ):
         app.state.event_subscription = subscription
         yield

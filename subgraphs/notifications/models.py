@@ -110,34 +110,35 @@ async def store_notifications(
     event_type: str,
     occurred_at: datetime,
     drafts: Sequence[NotificationDraft],
-) -> bool:
-    """Record ``event_id`` as processed together with its notifications and commit; False (and
-    nothing written) when the event was processed before.
+) -> list[NotificationRow] | None:
+    """Record ``event_id`` as processed together with its notifications and commit; returns the
+    stored rows, or None (and nothing written) when the event was processed before.
 
     The primary key of ``processed_events`` decides between two concurrent deliveries of one event
     (two consumers, or a redelivery racing the original): the loser's commit fails and it sees the
     winner's row.
     """
     if await session.get(ProcessedEvent, event_id) is not None:
-        return False
+        return None
     now = datetime.now(UTC)
     session.add(
         ProcessedEvent(event_id=event_id, event_type=event_type, occurred_at=occurred_at, processed_at=now)
     )
-    session.add_all(
+    rows = [
         NotificationRow(
             user_id=d.user_id, kind=d.kind.value, message=d.message, event_id=event_id, created_at=now
         )
         for d in drafts
-    )
+    ]
+    session.add_all(rows)
     try:
         await session.commit()
     except IntegrityError:
         await session.rollback()
         if await session.get(ProcessedEvent, event_id, populate_existing=True) is not None:
-            return False
+            return None
         raise
-    return True
+    return rows
 
 
 async def list_notifications(

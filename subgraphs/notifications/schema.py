@@ -1,15 +1,19 @@
-"""The notifications subgraph's schema: the inbox on ``User`` and ``markNotificationRead``."""
+"""The notifications subgraph's schema: the inbox on ``User``, ``markNotificationRead`` and the
+live ``notificationAdded`` subscription (served over graphql-transport-ws on ``/graphql``)."""
 
 from __future__ import annotations
 
-import strawberry
+from collections.abc import AsyncGenerator
 
-from subgraphs.common import NotFound, SubgraphContext, federated_schema
+import strawberry
+from strawberry.federation.schema_directives import Authenticated
+
+from subgraphs.common import NotFound, ServiceUnavailable, SubgraphContext, federated_schema
 
 from . import models
 from .types import Notification, User
 
-__all__ = ["Mutation", "Query", "schema"]
+__all__ = ["Mutation", "Query", "Subscription", "schema"]
 
 Info = strawberry.Info[SubgraphContext, None]
 
@@ -40,4 +44,31 @@ class Mutation:
         return Notification.from_row(row)
 
 
-schema = federated_schema(query=Query, mutation=Mutation, types=(User, Notification))
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        directives=[Authenticated()],
+        description=(
+            "Your new notifications, each as soon as it is stored (UNAUTHENTICATED when signed out). "
+            "Live delivery is best effort: the inbox has every notification."
+        ),
+    )
+    async def notification_added(self, info: Info) -> AsyncGenerator[Notification, None]:
+        viewer = info.context.require_viewer()
+        feed = getattr(info.context.state, "notification_feed", None)
+        if feed is None:
+            raise ServiceUnavailable("Live notifications are not available on this server.")
+        async for live in feed.stream(viewer.user_id):
+            yield Notification(
+                id=strawberry.ID(live.id),
+                kind=models.NotificationKind(live.kind),
+                message=live.message,
+                created_at=live.created_at,
+                read_at=None,
+                owner_id=live.user_id,
+            )
+
+
+schema = federated_schema(
+    query=Query, mutation=Mutation, subscription=Subscription, types=(User, Notification)
+)

@@ -41,6 +41,10 @@ class Notification:
     )
     owner_id: strawberry.Private[str]
 
+    @strawberry.field(description="The user the notification is for (its owner).")
+    def user(self) -> User:
+        return User(id=strawberry.ID(self.owner_id))
+
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Notification | None:
         """Batched through :class:`NotificationLoader`. Only the owner sees one; for anyone else

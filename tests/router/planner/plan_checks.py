@@ -6,7 +6,16 @@ from __future__ import annotations
 from graphql import parse
 from graphql.language import ast
 
-from router.planner import Condition, Fetch, FieldSelection, Flatten, Parallel, PlanNode, Sequence
+from router.planner import (
+    Condition,
+    Fetch,
+    FieldSelection,
+    Flatten,
+    Parallel,
+    PlanNode,
+    Sequence,
+    Subscription,
+)
 
 Position = tuple[str, ...]
 
@@ -37,6 +46,10 @@ def _walk(
             available = {key for p, f in before for key in _selected(f, p)}
             assert path in available, f"{fetch.service_name} re-enters at {path} before it is fetched"
         return frozenset({(path, fetch)})
+    if isinstance(node, Subscription):
+        # Each event's data is what the primary fetched: the rest runs after it, like a Sequence.
+        primary = _walk(node.primary, before)
+        return primary | _walk(node.rest, before | primary)
     if isinstance(node, Sequence):
         done: frozenset[tuple[Position, Fetch]] = frozenset()
         for child in node.nodes:

@@ -16,6 +16,7 @@ from router.planner import (
     PlanNode,
     QueryPlan,
     Sequence,
+    Subscription,
     plan,
     print_plan,
 )
@@ -68,6 +69,8 @@ def fetches(node: PlanNode | None) -> list[Fetch]:
         return [node.node]
     if isinstance(node, Sequence | Parallel):
         return [f for child in node.nodes for f in fetches(child)]
+    if isinstance(node, Subscription):
+        return [node.primary, *fetches(node.rest)]
     assert isinstance(node, Condition)
     return fetches(node.if_clause) + fetches(node.else_clause)
 
