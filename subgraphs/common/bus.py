@@ -706,27 +706,18 @@ class _RabbitSubscription:
 
     async def _start(self) -> None:
         """Connect, declare and consume; until the broker first answers, retry with back-off."""
-        delay = 0.5
-        while not self._stopping:
-            try:
-                connection = await self._bus.connect()
-                channel = await connection.channel(publisher_confirms=True)
-                await channel.set_qos(prefetch_count=self._prefetch)
-                queue = await self._bus.declare_consumer(channel, self._consumer, self._routing_keys)
-                self._channel, self._queue = channel, queue
-                self._tag = await queue.consume(self._on_message)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning(
-                    "consumer %s cannot start yet (%r); retrying in %.1fs", self._consumer, exc, delay
-                )
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)
-                continue
+
+        async def consume() -> None:
+            connection = await self._bus.connect()
+            channel = await connection.channel(publisher_confirms=True)
+            await channel.set_qos(prefetch_count=self._prefetch)
+            queue = await self._bus.declare_consumer(channel, self._consumer, self._routing_keys)
+            self._channel, self._queue = channel, queue
+            self._tag = await queue.consume(self._on_message)
+
+        if await _start_with_backoff(f"consumer {self._consumer}", consume, lambda: self._stopping):
             log.info("consumer %s listening on %s (prefetch %d)", self._consumer, self._main, self._prefetch)
             self.ready.set()
-            return
 
     def _usable(self) -> bool:
         connection = self._bus.connection
@@ -874,27 +865,19 @@ class _RabbitListener:
         self._starter = asyncio.create_task(self._start())
 
     async def _start(self) -> None:
-        delay = 0.5
-        while not self._stopping:
-            try:
-                connection = await self._bus.connect()
-                channel = await connection.channel()
-                exchange = await self._bus._declare_exchange(channel)
-                queue = await channel.declare_queue(exclusive=True, auto_delete=True, durable=False)
-                for key in self._routing_keys:
-                    await queue.bind(exchange, routing_key=key)
-                self._channel, self.queue_name = channel, queue.name
-                await queue.consume(self._on_message, no_ack=True)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("broadcast listener cannot start yet (%r); retrying in %.1fs", exc, delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)
-                continue
-            log.info("listening for broadcasts %s on %s", ",".join(self._routing_keys), queue.name)
+        async def listen() -> None:
+            connection = await self._bus.connect()
+            channel = await connection.channel()
+            exchange = await self._bus._declare_exchange(channel)
+            queue = await channel.declare_queue(exclusive=True, auto_delete=True, durable=False)
+            for key in self._routing_keys:
+                await queue.bind(exchange, routing_key=key)
+            self._channel, self.queue_name = channel, queue.name
+            await queue.consume(self._on_message, no_ack=True)
+
+        if await _start_with_backoff("broadcast listener", listen, lambda: self._stopping):
+            log.info("listening for broadcasts %s on %s", ",".join(self._routing_keys), self.queue_name)
             self.ready.set()
-            return
 
     async def _on_message(self, message: AbstractIncomingMessage) -> None:
         try:
@@ -913,6 +896,26 @@ class _RabbitListener:
         if channel is not None and not channel.is_closed:
             await _quietly(channel.close(), "close of the broadcast channel")
         self._bus._subscriptions.discard(self)
+
+
+async def _start_with_backoff(
+    what: str, start: Callable[[], Awaitable[None]], stopping: Callable[[], bool]
+) -> bool:
+    """Run ``start`` until the broker first accepts it, retrying with a doubling back-off (0.5 s to
+    10 s) and a log line per failure; False when ``stopping()`` turned true first."""
+    delay = 0.5
+    while not stopping():
+        try:
+            await start()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("%s cannot start yet (%r); retrying in %.1fs", what, exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
+            continue
+        return True
+    return False
 
 
 def _headers(message: OutgoingMessage) -> dict[str, Any]:
