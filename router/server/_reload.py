@@ -39,7 +39,7 @@ import httpx
 from ._persisted import ManifestError, PersistedQueryManifest
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Awaitable, Callable, Iterable
 
     from router.executor import Gateway, WarmUpOperation, WarmUpReport
 
@@ -230,12 +230,7 @@ class SupergraphReloader:
 
     async def run(self, interval: float) -> None:
         """Poll forever (until cancelled), ``interval`` seconds apart."""
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                await self.check()
-            except Exception:  # a bug here must not end polling for good
-                log.exception("supergraph reload failed unexpectedly")
+        await _poll(self.check, interval, "supergraph reload")
 
 
 class ManifestReloader:
@@ -277,9 +272,16 @@ class ManifestReloader:
         return ReloadOutcome.RELOADED
 
     async def run(self, interval: float) -> None:
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                await self.check()
-            except Exception:
-                log.exception("persisted query manifest reload failed unexpectedly")
+        """Poll forever (until cancelled), ``interval`` seconds apart."""
+        await _poll(self.check, interval, "persisted query manifest reload")
+
+
+async def _poll(check: Callable[[], Awaitable[object]], interval: float, what: str) -> None:
+    """Run ``check`` every ``interval`` seconds until cancelled; a bug in one check is logged and
+    must not end polling for good."""
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await check()
+        except Exception:
+            log.exception("%s failed unexpectedly", what)
